@@ -1,0 +1,129 @@
+import { createInterface } from "node:readline";
+import { type LogLevel, readSetting } from "../../config/settings.js";
+import type { ChatMessage, ChatRequest, LoadedModel } from "../../engine/Engine.js";
+import { LlamaCppEngine } from "../../engine/llama/LlamaCppEngine.js";
+import { formatStats } from "../formatStats.js";
+
+export interface ChatCommandOptions {
+	prompt?: string;
+	system?: string;
+	temp?: number;
+	maxTokens?: number;
+	seed?: number;
+	ctx?: number;
+	threads?: number;
+	gpuLayers?: number | "max" | "auto";
+	stats?: boolean;
+}
+
+export interface CommandIo {
+	stdin: NodeJS.ReadableStream;
+	stdout: NodeJS.WriteStream;
+	stderr: NodeJS.WriteStream;
+}
+
+const LEVEL_ORDER: LogLevel[] = ["error", "warn", "info", "debug"];
+const HELP =
+	"Commands: /system [text] sets or shows the system prompt, /clear forgets the conversation, /exit quits. Ctrl+C stops an answer.";
+
+/**
+ * `hearth chat <model>`: with -p, one answer on stdout; otherwise a REPL that streams answers and
+ * prints a stats line after each. Ctrl+C stops the answer in progress, not the REPL.
+ */
+export async function chatCommand(modelPath: string, options: ChatCommandOptions, io: CommandIo): Promise<number> {
+	const threshold = LEVEL_ORDER.indexOf(readSetting("logLevel"));
+	const engine = new LlamaCppEngine({
+		onLog: (level, message) => {
+			if (LEVEL_ORDER.indexOf(level) <= threshold) io.stderr.write(`[llama.cpp ${level}] ${message}\n`);
+		},
+	});
+	let current: AbortController | undefined;
+	const interrupt = () => current?.abort();
+	process.on("SIGINT", interrupt);
+	try {
+		const interactive = options.prompt === undefined;
+		if (interactive) io.stderr.write(`Loading ${modelPath}…\n`);
+		const model = await engine.load(modelPath, {
+			contextLength: options.ctx,
+			threads: options.threads,
+			gpuLayers: options.gpuLayers,
+		});
+		if (model.template.source === "fallback")
+			io.stderr.write(`note: the model has no chat template; using node-llama-cpp's ${model.template.wrapper} format\n`);
+		const sampling: Omit<ChatRequest, "messages"> = {
+			temperature: options.temp,
+			maxTokens: options.maxTokens,
+			seed: options.seed,
+		};
+		const answer = async (messages: ChatMessage[]): Promise<string> => {
+			current = new AbortController();
+			const generation = engine.chat(model.id, { ...sampling, messages }, { signal: current.signal });
+			for await (const fragment of generation) io.stdout.write(fragment);
+			const { text, stats } = await generation;
+			io.stdout.write("\n");
+			if (interactive || options.stats) (interactive ? io.stdout : io.stderr).write(`${dim(io.stdout, formatStats(stats))}\n`);
+			current = undefined;
+			return text;
+		};
+		let system = options.system;
+		const withSystem = (turns: ChatMessage[]): ChatMessage[] =>
+			system ? [{ role: "system", content: system }, ...turns] : turns;
+
+		if (!interactive) {
+			await answer(withSystem([{ role: "user", content: options.prompt ?? "" }]));
+			return current === undefined ? 0 : 130;
+		}
+		io.stderr.write(`${describe(model)}\n${HELP}\n`);
+		const turns: ChatMessage[] = [];
+		const rl = createInterface({
+			input: io.stdin,
+			output: io.stdout,
+			terminal: Boolean((io.stdin as { isTTY?: boolean }).isTTY),
+		});
+		rl.on("SIGINT", () => {
+			if (current) interrupt();
+			else {
+				io.stdout.write("\n(/exit or Ctrl+D quits)\n");
+				rl.prompt();
+			}
+		});
+		rl.setPrompt(">>> ");
+		rl.prompt();
+		for await (const raw of rl) {
+			const line = raw.trim();
+			if (line === "/exit" || line === "/bye") break;
+			if (line === "/clear") {
+				turns.length = 0;
+				io.stdout.write("Conversation cleared.\n");
+			} else if (line === "/system" || line.startsWith("/system ")) {
+				const text = line.slice("/system".length).trim();
+				if (text) {
+					system = text;
+					io.stdout.write("System prompt set.\n");
+				} else io.stdout.write(`${system ? `System prompt: ${system}` : "No system prompt."}\n`);
+			} else if (line === "/help" || line === "/?") {
+				io.stdout.write(`${HELP}\n`);
+			} else if (line.startsWith("/")) {
+				io.stdout.write(`Unknown command ${line.split(" ")[0]}. ${HELP}\n`);
+			} else if (line) {
+				turns.push({ role: "user", content: line });
+				const text = await answer(withSystem(turns));
+				turns.push({ role: "assistant", content: text });
+			}
+			rl.prompt();
+		}
+		rl.close();
+		return 0;
+	} finally {
+		process.off("SIGINT", interrupt);
+		await engine.dispose();
+	}
+}
+
+function describe(model: LoadedModel): string {
+	return `Loaded in ${(model.loadTimeMs / 1000).toFixed(1)} s · context ${model.contextLength} · ${model.threads} threads · ${model.gpu}${model.gpu === "cpu" ? "" : ` (${model.gpuLayers} layers)`}`;
+}
+
+function dim(stream: NodeJS.WriteStream, text: string): string {
+	return stream.isTTY ? `\x1b[2m${text}\x1b[22m` : text;
+}

@@ -1,0 +1,12 @@
+import type { GenerationStats } from "../engine/Engine.js";
+
+/** The line printed under an answer: speed, time to first token, tokens and why it stopped. */
+export function formatStats(stats: GenerationStats): string {
+	const speed = stats.tokensPerSecond > 0 ? `${stats.tokensPerSecond.toFixed(1)} tok/s` : "– tok/s";
+	return [
+		speed,
+		`TTFT ${Math.round(stats.timeToFirstTokenMs)} ms`,
+		`${stats.generatedTokens} tokens (prompt ${stats.promptTokens})`,
+		`stop: ${stats.stopReason.replace("_", " ")}`,
+	].join(" · ");
+}

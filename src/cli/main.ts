@@ -1,0 +1,63 @@
+import { Command, CommanderError } from "commander";
+import { type Setting, settings } from "../config/settings.js";
+import { CliError } from "./CliError.js";
+import { chatCommand } from "./commands/chat.js";
+import { inspectCommand } from "./commands/inspect.js";
+import { gpuLayersOption, integerOption, numberOption } from "./parseOptions.js";
+
+const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+
+function settingsHelp(): string {
+	const rows = Object.values(settings as Record<string, Setting<unknown>>).map(
+		(s) => `  ${s.env.padEnd(22)} ${s.description} (default: ${s.defaultText})`,
+	);
+	return `\nSettings (environment variables):\n${rows.join("\n")}\n`;
+}
+
+const program = new Command("hearth")
+	.description("A local LLM studio: run GGUF models with llama.cpp, chat in the terminal.")
+	.addHelpText("after", settingsHelp())
+	.showSuggestionAfterError()
+	.exitOverride();
+
+program
+	.command("chat")
+	.description("chat with a model in the terminal (a REPL), or answer one prompt with -p")
+	.argument("<model>", "path of a GGUF model file")
+	.option("-p, --prompt <text>", "answer this prompt on stdout and exit")
+	.option("--system <text>", "system prompt")
+	.option("--temp <n>", "temperature, 0 = greedy (default 0.8)", numberOption(0, 100))
+	.option("--max-tokens <n>", "most tokens to generate (default: until the model stops or the context is full)", integerOption(1))
+	.option("--seed <n>", "sampling seed, for reproducible answers (default: random)", integerOption(0))
+	.option("--ctx <n>", "context length (default 4096, capped at the model's)", integerOption(16))
+	.option("--threads <n>", "CPU threads (default: the cores useful for math)", integerOption(1))
+	.option("--gpu-layers <n|max|auto|off>", "layers to offload to the GPU (default auto)", gpuLayersOption)
+	.option("--stats", "with -p: print the stats line on stderr")
+	.action(async (model: string, options) => {
+		process.exitCode = await chatCommand(model, options, io);
+	});
+
+program
+	.command("inspect")
+	.description("show what a GGUF file holds: architecture, parameters, quantization, context, template, tokens")
+	.argument("<model>", "path of a GGUF model file")
+	.option("--json", "print JSON")
+	.action(async (model: string, options) => {
+		process.exitCode = await inspectCommand(model, options, io);
+	});
+
+try {
+	await program.parseAsync(process.argv);
+} catch (error) {
+	if (error instanceof CommanderError) {
+		// Commander already printed its one-line message (or the help/version text).
+		process.exitCode = error.exitCode;
+	} else {
+		const message = error instanceof Error ? error.message : String(error);
+		process.stderr.write(`hearth: ${message.split("\n")[0]}\n`);
+		if (process.env.HEARTH_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+		process.exitCode = error instanceof CliError ? 2 : 1;
+	}
+}
+// Runner processes are gone by now; do not let a stray handle keep the CLI alive.
+process.exit(process.exitCode ?? 0);

@@ -1,0 +1,85 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+/**
+ * Every setting Hearth reads, declared once: its environment variable, default and meaning.
+ * `--help`, the README and the startup log print from this table, so none can drift.
+ */
+export interface Setting<T> {
+	/** Environment variable that sets it. */
+	env: string;
+	/** Default, computed lazily where it depends on the machine. */
+	default: () => T;
+	/** Human-readable default for help texts. */
+	defaultText: string;
+	description: string;
+	/** Parses the raw environment value; throws a one-line error on bad input. */
+	parse: (raw: string) => T;
+}
+
+export type GpuSetting = "auto" | "off" | "cuda" | "vulkan" | "metal";
+export type LogLevel = "error" | "warn" | "info" | "debug";
+
+function oneOf<T extends string>(name: string, values: readonly T[]): (raw: string) => T {
+	return (raw) => {
+		const v = raw.trim().toLowerCase() as T;
+		if (!values.includes(v)) throw new Error(`${name} must be one of ${values.join(", ")}; got "${raw}"`);
+		return v;
+	};
+}
+
+function positiveInteger(name: string): (raw: string) => number {
+	return (raw) => {
+		const n = Number(raw);
+		if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer; got "${raw}"`);
+		return n;
+	};
+}
+
+export const settings = {
+	home: {
+		env: "HEARTH_HOME",
+		default: () => join(homedir(), ".hearth"),
+		defaultText: "~/.hearth",
+		description: "Where Hearth keeps models (models/<publisher>/<repo>/<file>.gguf), hearth.db and config.json.",
+		parse: (raw: string) => raw,
+	},
+	gpu: {
+		env: "HEARTH_GPU",
+		default: (): GpuSetting => "auto",
+		defaultText: "auto",
+		description: "GPU backend: auto (use a GPU when llama.cpp finds one, else the CPU), off, cuda, vulkan or metal.",
+		parse: oneOf<GpuSetting>("HEARTH_GPU", ["auto", "off", "cuda", "vulkan", "metal"]),
+	},
+	threads: {
+		env: "HEARTH_THREADS",
+		default: (): number | undefined => undefined,
+		defaultText: "the CPU cores useful for math",
+		description: "CPU threads for generation. More threads than cores makes generation many times slower.",
+		parse: positiveInteger("HEARTH_THREADS"),
+	},
+	contextLength: {
+		env: "HEARTH_CONTEXT_LENGTH",
+		default: (): number => 4096,
+		defaultText: "4096 (or the model's trained length if smaller)",
+		description: "Context length models are loaded with unless a command or request says otherwise.",
+		parse: positiveInteger("HEARTH_CONTEXT_LENGTH"),
+	},
+	logLevel: {
+		env: "HEARTH_LOG_LEVEL",
+		default: (): LogLevel => "warn",
+		defaultText: "warn",
+		description: "Lowest level of log lines printed, llama.cpp's own included: error, warn, info or debug.",
+		parse: oneOf<LogLevel>("HEARTH_LOG_LEVEL", ["error", "warn", "info", "debug"]),
+	},
+} satisfies Record<string, Setting<unknown>>;
+
+export type SettingName = keyof typeof settings;
+type SettingValue<N extends SettingName> = ReturnType<(typeof settings)[N]["default"]>;
+
+/** Reads one setting from the environment (or `env`), falling back to its default. */
+export function readSetting<N extends SettingName>(name: N, env: NodeJS.ProcessEnv = process.env): SettingValue<N> {
+	const setting = settings[name] as unknown as Setting<SettingValue<N>>;
+	const raw = env[setting.env];
+	return raw === undefined || raw === "" ? setting.default() : setting.parse(raw);
+}

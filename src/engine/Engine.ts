@@ -1,0 +1,136 @@
+import type { Generation } from "./Generation.js";
+
+export interface ChatMessage {
+	role: "system" | "user" | "assistant";
+	content: string;
+}
+
+/** How a model is loaded. Every field is optional; `resolveLoadOptions` documents the defaults. */
+export interface LoadOptions {
+	/** Name the model is known by while loaded; defaults to its path. */
+	id?: string;
+	/** Tokens of context per parallel sequence. Default: 4096 (HEARTH_CONTEXT_LENGTH), capped at the model's trained length. */
+	contextLength?: number;
+	/** Layers offloaded to the GPU: a count, "max", or "auto" (as many as fit; default). Ignored without a GPU. */
+	gpuLayers?: number | "max" | "auto";
+	/** CPU threads. Default: HEARTH_THREADS, else the cores useful for math (never more than the cores). */
+	threads?: number;
+	/** Flash attention. Default: off (llama.cpp's CPU path gains little from it). */
+	flashAttention?: boolean;
+	/** Memory-map the weights instead of reading them. Default: on. */
+	mmap?: boolean;
+	/** Seed used by requests that do not give one. Default: a new random seed per request. */
+	seed?: number;
+	/** Sequences that generate at the same time, each with its own `contextLength`. Default: 1. */
+	parallel?: number;
+}
+
+/** Sampling shared by chat and completion requests. Unset fields take the documented defaults. */
+export interface SamplingOptions {
+	/** 0 is greedy. Default 0.8. */
+	temperature?: number;
+	/** Default 40; 0 disables. */
+	topK?: number;
+	/** Default 0.95; 1 disables. */
+	topP?: number;
+	/** Default 0.05; 0 disables. */
+	minP?: number;
+	/** Penalty for repeating any of the last 64 tokens. Default 1.1; 1 disables. */
+	repeatPenalty?: number;
+	/** Default 0. */
+	presencePenalty?: number;
+	/** Default 0. */
+	frequencyPenalty?: number;
+	/** Upper bound on generated tokens. Default: until end of sequence or the context is full. */
+	maxTokens?: number;
+	/** Generation ends before any of these strings; they do not appear in the output. */
+	stop?: string[];
+	/** Same seed, prompt and settings give the same tokens. Default: the model's seed, else random. */
+	seed?: number;
+}
+
+export interface ChatRequest extends SamplingOptions {
+	messages: ChatMessage[];
+}
+
+export interface CompletionRequest extends SamplingOptions {
+	/** Raw text given to the model as is (special tokens in it are honoured). */
+	prompt: string;
+}
+
+/** Why generation ended. */
+export type StopReason = "eos" | "stop_string" | "max_tokens" | "user_stopped" | "context_full";
+
+export interface GenerationStats {
+	promptTokens: number;
+	generatedTokens: number;
+	/** Milliseconds from the request reaching the runner to the first generated token. */
+	timeToFirstTokenMs: number;
+	/** Generated tokens after the first, per second since the first (llama.cpp's definition). */
+	tokensPerSecond: number;
+	/** Milliseconds the whole generation took, prompt processing included. */
+	totalMs: number;
+	stopReason: StopReason;
+	/** The seed the sampler used, so an answer can be reproduced. */
+	seed: number;
+}
+
+export interface GenerationResult {
+	text: string;
+	stats: GenerationStats;
+}
+
+export interface RenderedPrompt {
+	/** The exact text given to the tokenizer, special tokens written out. */
+	text: string;
+	tokens: number[];
+	/** Where the template came from: the GGUF's own `tokenizer.chat_template`, or a fallback. */
+	template: TemplateInfo;
+}
+
+export interface TemplateInfo {
+	source: "gguf" | "fallback";
+	/** node-llama-cpp chat wrapper that renders it, e.g. "JinjaTemplate" or "Llama2Chat". */
+	wrapper: string;
+}
+
+export interface LoadedModel {
+	id: string;
+	path: string;
+	/** Context length of each sequence. */
+	contextLength: number;
+	trainedContextLength: number;
+	parallel: number;
+	threads: number;
+	/** Backend llama.cpp runs on: "cpu", "cuda", "vulkan" or "metal". */
+	gpu: string;
+	gpuLayers: number;
+	template: TemplateInfo;
+	/** Process id of the runner child process that holds the model. */
+	pid: number;
+	loadTimeMs: number;
+}
+
+export interface CallOptions {
+	signal?: AbortSignal;
+}
+
+/**
+ * What runs models. The server, CLI and benchmarks depend on this interface only; the llama.cpp
+ * implementation keeps each model in its own runner process.
+ */
+export interface Engine {
+	load(modelPath: string, options?: LoadOptions, call?: CallOptions): Promise<LoadedModel>;
+	unload(id: string): Promise<void>;
+	listLoaded(): LoadedModel[];
+	chat(id: string, request: ChatRequest, call?: CallOptions): Generation;
+	complete(id: string, request: CompletionRequest, call?: CallOptions): Generation;
+	/** The prompt a chat request would give the model, as text and tokens. */
+	renderChat(id: string, messages: ChatMessage[]): Promise<RenderedPrompt>;
+	tokenize(id: string, text: string, options?: { special?: boolean }): Promise<number[]>;
+	countTokens(id: string, text: string): Promise<number>;
+	embed(id: string, inputs: string[]): Promise<number[][]>;
+	/** Called when a model leaves memory, asked or not (`reason` says which). */
+	onUnload(listener: (id: string, reason: "requested" | "crashed") => void): () => void;
+	dispose(): Promise<void>;
+}

@@ -1,0 +1,166 @@
+import { resolve } from "node:path";
+import { type GpuSetting, type LogLevel, readSetting } from "../../config/settings.js";
+import { readModelInfo } from "../../models/readModelInfo.js";
+import type {
+	CallOptions,
+	ChatMessage,
+	ChatRequest,
+	CompletionRequest,
+	Engine,
+	GenerationResult,
+	LoadedModel,
+	LoadOptions,
+	RenderedPrompt,
+} from "../Engine.js";
+import { ModelNotLoadedError } from "../errors/ModelNotLoadedError.js";
+import { Generation } from "../Generation.js";
+import { resolveSampling } from "../resolveSampling.js";
+import { RunnerClient } from "./RunnerClient.js";
+import type { RunnerGenerateInput } from "./runnerProtocol.js";
+
+export interface LlamaCppEngineOptions {
+	/** Default: HEARTH_GPU. */
+	gpu?: GpuSetting;
+	/** Default: HEARTH_THREADS, else the runner picks the cores useful for math. */
+	threads?: number;
+	/** Default: HEARTH_CONTEXT_LENGTH. */
+	contextLength?: number;
+	/** Default: HEARTH_LOG_LEVEL. */
+	logLevel?: LogLevel;
+	/** Receives log lines of runners, llama.cpp's own included. Default: dropped. */
+	onLog?: (level: LogLevel, message: string, modelId: string) => void;
+}
+
+interface Loaded {
+	info: LoadedModel;
+	client: RunnerClient;
+	seed?: number;
+}
+
+type UnloadListener = (id: string, reason: "requested" | "crashed") => void;
+
+/** The llama.cpp engine: every loaded model lives in its own runner process (node-llama-cpp inside). */
+export class LlamaCppEngine implements Engine {
+	private readonly models = new Map<string, Loaded>();
+	private readonly loading = new Map<string, Promise<LoadedModel>>();
+	private readonly unloadListeners = new Set<UnloadListener>();
+
+	constructor(private readonly options: LlamaCppEngineOptions = {}) {}
+
+	load(modelPath: string, options: LoadOptions = {}, call: CallOptions = {}): Promise<LoadedModel> {
+		const path = resolve(modelPath);
+		const id = options.id ?? path;
+		const existing = this.models.get(id);
+		if (existing) return Promise.resolve(existing.info);
+		let loading = this.loading.get(id);
+		if (!loading) {
+			loading = this.start(id, path, options, call).finally(() => this.loading.delete(id));
+			this.loading.set(id, loading);
+		}
+		return loading;
+	}
+
+	async unload(id: string): Promise<void> {
+		const loaded = this.get(id);
+		this.models.delete(id);
+		await loaded.client.stop();
+		this.emitUnload(id, "requested");
+	}
+
+	listLoaded(): LoadedModel[] {
+		return [...this.models.values()].map((m) => m.info);
+	}
+
+	chat(id: string, request: ChatRequest, call: CallOptions = {}): Generation {
+		const { messages, ...sampling } = request;
+		return this.generate(id, { kind: "chat", messages }, sampling, call);
+	}
+
+	complete(id: string, request: CompletionRequest, call: CallOptions = {}): Generation {
+		const { prompt, ...sampling } = request;
+		return this.generate(id, { kind: "completion", prompt }, sampling, call);
+	}
+
+	async renderChat(id: string, messages: ChatMessage[]): Promise<RenderedPrompt> {
+		return (await this.get(id).client.request<"rendered">({ type: "render", messages })).prompt;
+	}
+
+	async tokenize(id: string, text: string, options: { special?: boolean } = {}): Promise<number[]> {
+		const reply = await this.get(id).client.request<"tokens">({ type: "tokenize", text, special: options.special ?? false });
+		return reply.tokens;
+	}
+
+	async countTokens(id: string, text: string): Promise<number> {
+		return (await this.tokenize(id, text)).length;
+	}
+
+	async embed(id: string, inputs: string[]): Promise<number[][]> {
+		return (await this.get(id).client.request<"embeddings">({ type: "embed", inputs })).vectors;
+	}
+
+	onUnload(listener: UnloadListener): () => void {
+		this.unloadListeners.add(listener);
+		return () => this.unloadListeners.delete(listener);
+	}
+
+	async dispose(): Promise<void> {
+		await Promise.allSettled([...this.loading.values()]);
+		await Promise.all([...this.models.keys()].map((id) => this.unload(id)));
+	}
+
+	private generate(
+		id: string,
+		input: RunnerGenerateInput,
+		sampling: ChatRequest | CompletionRequest | object,
+		call: CallOptions,
+	): Generation {
+		return new Generation(async (emit): Promise<GenerationResult> => {
+			const loaded = this.get(id);
+			const resolved = resolveSampling(sampling, loaded.seed);
+			const reply = await loaded.client.request<"generated">({ type: "generate", input, sampling: resolved }, emit, call.signal);
+			return reply.result;
+		});
+	}
+
+	private async start(id: string, path: string, options: LoadOptions, call: CallOptions): Promise<LoadedModel> {
+		// Refuse broken or truncated files before any native code sees them.
+		await readModelInfo(path);
+		const started = performance.now();
+		const log = (level: LogLevel, message: string) => this.options.onLog?.(level, message, id);
+		const { client, loaded } = await RunnerClient.start(
+			id,
+			{
+				modelPath: path,
+				gpu: this.options.gpu ?? readSetting("gpu"),
+				contextLength: options.contextLength ?? this.options.contextLength ?? readSetting("contextLength"),
+				gpuLayers: options.gpuLayers ?? "auto",
+				threads: options.threads ?? this.options.threads ?? readSetting("threads"),
+				flashAttention: options.flashAttention ?? false,
+				mmap: options.mmap ?? true,
+				parallel: options.parallel ?? 1,
+				logLevel: this.options.logLevel ?? readSetting("logLevel"),
+			},
+			log,
+			call.signal,
+		);
+		const info: LoadedModel = { id, path, pid: client.pid, loadTimeMs: performance.now() - started, ...loaded };
+		this.models.set(id, { info, client, seed: options.seed });
+		client.onExit(() => {
+			if (this.models.get(id)?.client !== client) return;
+			this.models.delete(id);
+			log("error", `runner of ${id} exited unexpectedly; the model was unloaded`);
+			this.emitUnload(id, "crashed");
+		});
+		return info;
+	}
+
+	private get(id: string): Loaded {
+		const loaded = this.models.get(id);
+		if (!loaded) throw new ModelNotLoadedError(id);
+		return loaded;
+	}
+
+	private emitUnload(id: string, reason: "requested" | "crashed"): void {
+		for (const listener of this.unloadListeners) listener(id, reason);
+	}
+}

@@ -1,0 +1,161 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { once } from "node:events";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import type { LogLevel } from "../../config/settings.js";
+import { ContextOverflowError } from "../errors/ContextOverflowError.js";
+import { ModelLoadError } from "../errors/ModelLoadError.js";
+import { RunnerExitedError } from "../errors/RunnerExitedError.js";
+import type { RunnerErrorPayload, RunnerLoaded, RunnerLoadOptions, RunnerReply, RunnerRequest } from "./runnerProtocol.js";
+
+type Reply<T extends RunnerReply["type"]> = Extract<RunnerReply, { type: T }>;
+type RequestWithoutId = RunnerRequest extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
+
+interface Pending {
+	resolve: (reply: RunnerReply) => void;
+	reject: (error: Error) => void;
+	onFragment?: (text: string) => void;
+}
+
+export type RunnerLog = (level: LogLevel, message: string) => void;
+
+const STOP_GRACE_MS = 3000;
+
+/**
+ * The engine's handle on one runner child process: starts it, sends requests, routes replies and
+ * streamed fragments to their callers, and fails everything in flight if the process dies.
+ */
+export class RunnerClient {
+	private readonly pending = new Map<number, Pending>();
+	private nextId = 1;
+	private exited: RunnerExitedError | undefined;
+	private readonly exitListeners: ((error: RunnerExitedError) => void)[] = [];
+
+	private constructor(
+		private readonly child: ChildProcess,
+		modelId: string,
+		log: RunnerLog,
+	) {
+		child.on("message", (reply: RunnerReply) => this.receive(reply, log));
+		child.on("exit", (code, signal) => {
+			this.exited = new RunnerExitedError(modelId, { code, signal });
+			for (const p of this.pending.values()) p.reject(this.exited);
+			this.pending.clear();
+			for (const listener of this.exitListeners) listener(this.exited);
+		});
+		// llama.cpp writes some diagnostics (and assertion failures) straight to stdio.
+		for (const stream of [child.stdout, child.stderr]) {
+			if (stream) createInterface({ input: stream }).on("line", (line) => line.trim() && log("warn", line));
+		}
+	}
+
+	get pid(): number {
+		return this.child.pid ?? -1;
+	}
+
+	/** Starts a runner and loads the model in it; rejects with the runner's reason if loading fails. */
+	static async start(
+		modelId: string,
+		options: RunnerLoadOptions,
+		log: RunnerLog,
+		signal?: AbortSignal,
+	): Promise<{ client: RunnerClient; loaded: RunnerLoaded }> {
+		const here = fileURLToPath(import.meta.url);
+		const fromSource = here.endsWith(".ts");
+		const child = fork(join(dirname(here), fromSource ? "runnerProcess.ts" : "runnerProcess.js"), [], {
+			// Running from TypeScript sources (tests, benchmarks): the child needs the same loader.
+			execArgv: fromSource ? ["--import", import.meta.resolve("tsx")] : [],
+			serialization: "advanced",
+			stdio: ["ignore", "pipe", "pipe", "ipc"],
+		});
+		const client = new RunnerClient(child, modelId, log);
+		const onAbort = () => child.kill("SIGKILL");
+		signal?.addEventListener("abort", onAbort, { once: true });
+		try {
+			const reply = await new Promise<RunnerReply>((resolve, reject) => {
+				child.once("exit", () => reject(signal?.aborted ? signal.reason : client.exited));
+				child.on("message", (m: RunnerReply) => (m.type === "loaded" || m.type === "loadFailed") && resolve(m));
+				child.send({ type: "load", options } satisfies RunnerRequest);
+			});
+			if (reply.type === "loadFailed") {
+				await client.stop();
+				throw new ModelLoadError(options.modelPath, reply.error.message);
+			}
+			return { client, loaded: (reply as Reply<"loaded">).model };
+		} finally {
+			signal?.removeEventListener("abort", onAbort);
+		}
+	}
+
+	onExit(listener: (error: RunnerExitedError) => void): void {
+		this.exitListeners.push(listener);
+	}
+
+	/** Sends a request and resolves with its final reply; `onFragment` receives streamed text. */
+	request<T extends RunnerReply["type"]>(
+		request: RequestWithoutId,
+		onFragment?: (text: string) => void,
+		signal?: AbortSignal,
+	): Promise<Reply<T>> {
+		if (this.exited) return Promise.reject(this.exited);
+		const id = this.nextId++;
+		return new Promise<Reply<T>>((resolve, reject) => {
+			const onAbort = () => this.child.connected && this.child.send({ type: "abort", id } satisfies RunnerRequest);
+			signal?.addEventListener("abort", onAbort, { once: true });
+			const done = () => signal?.removeEventListener("abort", onAbort);
+			this.pending.set(id, {
+				resolve: (reply) => {
+					done();
+					resolve(reply as Reply<T>);
+				},
+				reject: (error) => {
+					done();
+					reject(error);
+				},
+				onFragment,
+			});
+			this.child.send({ ...request, id } as RunnerRequest);
+			if (signal?.aborted) onAbort();
+		});
+	}
+
+	/** Asks the runner to free the model and exit; kills it if it does not within a grace period. */
+	async stop(): Promise<void> {
+		if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+		const exited = once(this.child, "exit");
+		if (this.child.connected) this.child.send({ type: "shutdown" } satisfies RunnerRequest);
+		const timer = setTimeout(() => this.child.kill("SIGKILL"), STOP_GRACE_MS);
+		await exited;
+		clearTimeout(timer);
+	}
+
+	private receive(reply: RunnerReply, log: RunnerLog): void {
+		switch (reply.type) {
+			case "log":
+				log(reply.level, reply.message);
+				return;
+			case "loaded":
+			case "loadFailed":
+				return;
+			case "fragment":
+				this.pending.get(reply.id)?.onFragment?.(reply.text);
+				return;
+		}
+		const pending = this.pending.get(reply.id);
+		if (!pending) return;
+		this.pending.delete(reply.id);
+		if (reply.type === "failed") pending.reject(reviveError(reply.error));
+		else pending.resolve(reply);
+	}
+}
+
+/** Rebuilds a runner-side error as the same class where the engine knows it. */
+function reviveError(payload: RunnerErrorPayload): Error {
+	const data = payload.data ?? {};
+	if (payload.name === "ContextOverflowError")
+		return new ContextOverflowError(Number(data.promptTokens), Number(data.contextLength));
+	const error = new Error(payload.message);
+	error.name = payload.name;
+	return error;
+}

@@ -1,0 +1,267 @@
+import {
+	type ChatHistoryItem,
+	type ChatWrapper,
+	type Llama,
+	LlamaCompletion,
+	type LlamaCompletion as LlamaCompletionType,
+	type LlamaContext,
+	type LlamaContextSequence,
+	type LlamaEmbeddingContext,
+	type LlamaModel,
+	type LlamaText,
+	resolveChatWrapper,
+	SpecialToken,
+	SpecialTokensText,
+	type Token,
+} from "node-llama-cpp";
+import type { ChatMessage, GenerationResult, RenderedPrompt, StopReason, TemplateInfo } from "../Engine.js";
+import { ContextOverflowError } from "../errors/ContextOverflowError.js";
+import type { ResolvedSampling, RunnerGenerateInput, RunnerLoaded, RunnerLoadOptions } from "./runnerProtocol.js";
+
+const NO_TOKENS = { generatedTokens: 0, timeToFirstTokenMs: 0, tokensPerSecond: 0, stopReason: "user_stopped" } as const;
+
+interface Slot {
+	sequence: LlamaContextSequence;
+	completion: LlamaCompletionType;
+}
+
+/**
+ * One loaded model inside a runner process: its context with `parallel` sequences, the chat
+ * wrapper that renders its template, and generation on a free sequence. Chat prompts are rendered
+ * and tokenized here and given to llama.cpp as tokens, so what the model sees is exactly what
+ * `render` reports.
+ */
+export class RunnerModel {
+	private readonly free: Slot[];
+	private readonly waiting: ((slot: Slot) => void)[] = [];
+	private embeddingContext: Promise<LlamaEmbeddingContext> | undefined;
+
+	private constructor(
+		private readonly llama: Llama,
+		private readonly model: LlamaModel,
+		private readonly context: LlamaContext,
+		private readonly chatWrapper: ChatWrapper,
+		readonly info: RunnerLoaded,
+	) {
+		this.free = Array.from({ length: info.parallel }, () => {
+			const sequence = context.getSequence();
+			return { sequence, completion: new LlamaCompletion({ contextSequence: sequence, autoDisposeSequence: false }) };
+		});
+	}
+
+	static async load(llama: Llama, options: RunnerLoadOptions): Promise<RunnerModel> {
+		const model = await llama.loadModel({
+			modelPath: options.modelPath,
+			gpuLayers: options.gpuLayers,
+			useMmap: options.mmap,
+			defaultContextFlashAttention: options.flashAttention,
+		});
+		const contextLength = Math.min(options.contextLength, model.trainContextSize);
+		const threads = options.threads ?? llama.cpuMathCores;
+		const context = await model.createContext({
+			contextSize: contextLength,
+			sequences: options.parallel,
+			threads,
+			flashAttention: options.flashAttention,
+		});
+		const chatWrapper = resolveChatWrapper(model);
+		const hasTemplate = typeof model.fileInfo.metadata.tokenizer?.chat_template === "string";
+		const template: TemplateInfo = { source: hasTemplate ? "gguf" : "fallback", wrapper: chatWrapper.wrapperName };
+		const info: RunnerLoaded = {
+			contextLength: context.contextSize,
+			trainedContextLength: model.trainContextSize,
+			parallel: options.parallel,
+			threads,
+			gpu: llama.gpu === false ? "cpu" : llama.gpu,
+			gpuLayers: model.gpuLayers,
+			template,
+		};
+		return new RunnerModel(llama, model, context, chatWrapper, info);
+	}
+
+	render(messages: ChatMessage[]): Omit<RenderedPrompt, "tokens"> & { tokens: Token[]; stopTriggers: LlamaText[] } {
+		const history: ChatHistoryItem[] = messages.map((m) =>
+			m.role === "assistant" ? { type: "model", response: [m.content] } : { type: m.role, text: m.content },
+		);
+		history.push({ type: "model", response: [] });
+		const state = this.chatWrapper.generateContextState({ chatHistory: history });
+		return {
+			text: this.textOf(state.contextText),
+			tokens: state.contextText.tokenize(this.model.tokenizer),
+			template: this.info.template,
+			stopTriggers: state.stopGenerationTriggers,
+		};
+	}
+
+	tokenize(text: string, special: boolean): Token[] {
+		return this.model.tokenize(text, special);
+	}
+
+	async embed(inputs: string[]): Promise<number[][]> {
+		this.embeddingContext ??= this.model.createEmbeddingContext({
+			contextSize: Math.min(this.info.contextLength, 2048),
+			threads: this.info.threads,
+		});
+		const context = await this.embeddingContext;
+		const vectors: number[][] = [];
+		for (const input of inputs) vectors.push([...(await context.getEmbeddingFor(input)).vector]);
+		return vectors;
+	}
+
+	async generate(
+		input: RunnerGenerateInput,
+		sampling: ResolvedSampling,
+		signal: AbortSignal,
+		emit: (text: string) => void,
+	): Promise<GenerationResult> {
+		const started = performance.now();
+		let prompt: Token[];
+		let templateStops: LlamaText[] = [];
+		if (input.kind === "chat") {
+			const rendered = this.render(input.messages);
+			prompt = rendered.tokens;
+			templateStops = rendered.stopTriggers;
+		} else {
+			const bos = this.model.tokens.bos;
+			const body = this.model.tokenize(input.prompt, true);
+			prompt = bos !== null && this.model.tokens.shouldPrependBosToken && body[0] !== bos ? [bos, ...body] : body;
+		}
+		const contextLength = this.info.contextLength;
+		if (prompt.length >= contextLength) throw new ContextOverflowError(prompt.length, contextLength);
+		const room = contextLength - prompt.length;
+		const maxTokens = Math.min(sampling.maxTokens ?? room, room);
+
+		let slot: Slot;
+		try {
+			slot = await this.acquire(signal);
+		} catch (error) {
+			if (!signal.aborted) throw error;
+			return {
+				text: "",
+				stats: { ...NO_TOKENS, promptTokens: prompt.length, totalMs: performance.now() - started, seed: sampling.seed },
+			};
+		}
+		let generated = 0;
+		let firstTokenAt: number | undefined;
+		// Chat answers start after the template's generation prompt; leading blanks are template
+		// artefacts (e.g. after "[/INST] "), so they are held back until real text arrives.
+		let leading = input.kind === "chat";
+		let text = "";
+		const onTextChunk = (chunk: string) => {
+			let out = chunk;
+			if (leading) {
+				out = chunk.trimStart();
+				if (out === "") return;
+				leading = false;
+			}
+			text += out;
+			emit(out);
+		};
+		let stopReason: StopReason;
+		try {
+			const { metadata } = await slot.completion.generateCompletionWithMeta(prompt, {
+				maxTokens,
+				temperature: sampling.temperature,
+				topK: sampling.topK,
+				topP: sampling.topP,
+				minP: sampling.minP,
+				seed: sampling.seed,
+				repeatPenalty:
+					sampling.repeatPenalty === 1 && sampling.presencePenalty === 0 && sampling.frequencyPenalty === 0
+						? false
+						: {
+								penalty: sampling.repeatPenalty,
+								presencePenalty: sampling.presencePenalty,
+								frequencyPenalty: sampling.frequencyPenalty,
+								lastTokens: 64,
+							},
+				customStopTriggers: [...sampling.stop, ...templateStops],
+				signal,
+				stopOnAbortSignal: true,
+				disableContextShift: true,
+				onToken: (tokens) => {
+					if (tokens.length > 0) firstTokenAt ??= performance.now();
+					generated += tokens.length;
+				},
+				onTextChunk,
+			});
+			switch (metadata.stopReason) {
+				case "abort":
+					stopReason = "user_stopped";
+					break;
+				case "maxTokens":
+					stopReason = sampling.maxTokens !== undefined && sampling.maxTokens <= room ? "max_tokens" : "context_full";
+					break;
+				case "customStopTrigger": {
+					const trigger = metadata.customStopTrigger.filter((t) => typeof t === "string").join("");
+					stopReason = sampling.stop.includes(trigger) ? "stop_string" : "eos";
+					break;
+				}
+				default:
+					stopReason = "eos";
+			}
+		} catch (error) {
+			// An abort before the first token throws instead of returning what was generated.
+			if (!signal.aborted) throw error;
+			stopReason = "user_stopped";
+		} finally {
+			this.release(slot);
+		}
+		const ended = performance.now();
+		const sinceFirst = firstTokenAt === undefined ? 0 : (ended - firstTokenAt) / 1000;
+		return {
+			text,
+			stats: {
+				promptTokens: prompt.length,
+				generatedTokens: generated,
+				timeToFirstTokenMs: firstTokenAt === undefined ? 0 : firstTokenAt - started,
+				tokensPerSecond: generated > 1 && sinceFirst > 0 ? (generated - 1) / sinceFirst : 0,
+				totalMs: ended - started,
+				stopReason,
+				seed: sampling.seed,
+			},
+		};
+	}
+
+	async dispose(): Promise<void> {
+		await (await this.embeddingContext)?.dispose();
+		await this.context.dispose();
+		await this.model.dispose();
+		await this.llama.dispose();
+	}
+
+	/** Text of a rendered prompt with built-in special tokens (BOS…) written as the vocabulary spells them. */
+	private textOf(text: LlamaText): string {
+		return text.values
+			.map((v) => {
+				if (typeof v === "string") return v;
+				if (v instanceof SpecialTokensText) return v.value;
+				if (v instanceof SpecialToken) return this.model.detokenize(v.tokenize(this.model.tokenizer), true);
+				return String(v);
+			})
+			.join("");
+	}
+
+	private acquire(signal: AbortSignal): Promise<Slot> {
+		const slot = this.free.pop();
+		if (slot) return Promise.resolve(slot);
+		return new Promise((resolve, reject) => {
+			const take = (s: Slot) => {
+				signal.removeEventListener("abort", onAbort);
+				resolve(s);
+			};
+			const onAbort = () => {
+				this.waiting.splice(this.waiting.indexOf(take), 1);
+				reject(signal.reason);
+			};
+			signal.addEventListener("abort", onAbort, { once: true });
+			this.waiting.push(take);
+		});
+	}
+
+	private release(slot: Slot): void {
+		const next = this.waiting.shift();
+		if (next) next(slot);
+		else this.free.push(slot);
+	}
+}

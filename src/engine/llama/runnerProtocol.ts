@@ -1,0 +1,53 @@
+import type { GpuSetting, LogLevel } from "../../config/settings.js";
+import type { ChatMessage, GenerationResult, LoadedModel, RenderedPrompt, SamplingOptions, TemplateInfo } from "../Engine.js";
+
+/**
+ * Messages between the engine (parent) and a runner child process, over Node's IPC channel with
+ * structured-clone serialization. One runner holds one model.
+ */
+
+export interface RunnerLoadOptions {
+	modelPath: string;
+	gpu: GpuSetting;
+	contextLength: number;
+	gpuLayers: number | "max" | "auto";
+	threads?: number;
+	flashAttention: boolean;
+	mmap: boolean;
+	parallel: number;
+	logLevel: LogLevel;
+}
+
+export type RunnerGenerateInput = { kind: "chat"; messages: ChatMessage[] } | { kind: "completion"; prompt: string };
+
+/** Sampling after defaults are applied; the seed is always chosen by the parent so it can be reported. */
+export type ResolvedSampling = Required<Omit<SamplingOptions, "maxTokens">> & { maxTokens?: number };
+
+export type RunnerRequest =
+	| { type: "load"; options: RunnerLoadOptions }
+	| { type: "generate"; id: number; input: RunnerGenerateInput; sampling: ResolvedSampling }
+	| { type: "abort"; id: number }
+	| { type: "render"; id: number; messages: ChatMessage[] }
+	| { type: "tokenize"; id: number; text: string; special: boolean }
+	| { type: "embed"; id: number; inputs: string[] }
+	| { type: "shutdown" };
+
+export type RunnerLoaded = Omit<LoadedModel, "id" | "path" | "pid" | "loadTimeMs"> & { template: TemplateInfo };
+
+/** An error crossing the process boundary: its class name, message and the fields to rebuild it. */
+export interface RunnerErrorPayload {
+	name: string;
+	message: string;
+	data?: Record<string, number | string>;
+}
+
+export type RunnerReply =
+	| { type: "loaded"; model: RunnerLoaded }
+	| { type: "loadFailed"; error: RunnerErrorPayload }
+	| { type: "fragment"; id: number; text: string }
+	| { type: "generated"; id: number; result: GenerationResult }
+	| { type: "rendered"; id: number; prompt: RenderedPrompt }
+	| { type: "tokens"; id: number; tokens: number[] }
+	| { type: "embeddings"; id: number; vectors: number[][] }
+	| { type: "failed"; id: number; error: RunnerErrorPayload }
+	| { type: "log"; level: LogLevel; message: string };

@@ -1,0 +1,11 @@
+/** A file that is not a usable GGUF model, with what was expected and what was found. */
+export class InvalidModelFileError extends Error {
+	readonly code = "invalid_model_file";
+	constructor(
+		readonly path: string,
+		readonly problem: string,
+	) {
+		super(`${path} is not a valid GGUF model: ${problem}`);
+		this.name = "InvalidModelFileError";
+	}
+}
