@@ -38,7 +38,14 @@ export async function chatCommand(modelPath: string, options: ChatCommandOptions
 		},
 	});
 	let current: AbortController | undefined;
-	const interrupt = () => current?.abort();
+	let interrupted = false;
+	let replStarted = false;
+	// Ctrl+C stops the answer in progress; while loading (nothing to stop yet) it quits.
+	const interrupt = () => {
+		interrupted = true;
+		if (current) current.abort();
+		else if (!replStarted) process.exit(130);
+	};
 	process.on("SIGINT", interrupt);
 	try {
 		const interactive = options.prompt === undefined;
@@ -71,9 +78,10 @@ export async function chatCommand(modelPath: string, options: ChatCommandOptions
 
 		if (!interactive) {
 			await answer(withSystem([{ role: "user", content: options.prompt ?? "" }]));
-			return current === undefined ? 0 : 130;
+			return interrupted ? 130 : 0;
 		}
 		io.stderr.write(`${describe(model)}\n${HELP}\n`);
+		replStarted = true;
 		const turns: ChatMessage[] = [];
 		const rl = createInterface({
 			input: io.stdin,

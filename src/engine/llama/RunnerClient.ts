@@ -1,8 +1,9 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { LogLevel } from "../../config/settings.js";
 import { ContextOverflowError } from "../errors/ContextOverflowError.js";
 import { ModelLoadError } from "../errors/ModelLoadError.js";
@@ -65,7 +66,7 @@ export class RunnerClient {
 		const fromSource = here.endsWith(".ts");
 		const child = fork(join(dirname(here), fromSource ? "runnerProcess.ts" : "runnerProcess.js"), [], {
 			// Running from TypeScript sources (tests, benchmarks): the child needs the same loader.
-			execArgv: fromSource ? ["--import", import.meta.resolve("tsx")] : [],
+			execArgv: fromSource ? ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href] : [],
 			serialization: "advanced",
 			stdio: ["ignore", "pipe", "pipe", "ipc"],
 		});

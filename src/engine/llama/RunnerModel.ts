@@ -16,6 +16,7 @@ import {
 } from "node-llama-cpp";
 import type { ChatMessage, GenerationResult, RenderedPrompt, StopReason, TemplateInfo } from "../Engine.js";
 import { ContextOverflowError } from "../errors/ContextOverflowError.js";
+import { StopStringMatcher } from "../StopStringMatcher.js";
 import type { ResolvedSampling, RunnerGenerateInput, RunnerLoaded, RunnerLoadOptions } from "./runnerProtocol.js";
 
 const NO_TOKENS = { generatedTokens: 0, timeToFirstTokenMs: 0, tokensPerSecond: 0, stopReason: "user_stopped" } as const;
@@ -147,6 +148,15 @@ export class RunnerModel {
 		// artefacts (e.g. after "[/INST] "), so they are held back until real text arrives.
 		let leading = input.kind === "chat";
 		let text = "";
+		// Stop strings are matched here on text, not by node-llama-cpp, which drops the text of a
+		// token before a stop string that starts inside it (" under" with stop "under" loses " ").
+		const stops = new StopStringMatcher(sampling.stop);
+		const halt = new AbortController();
+		const show = (out: string) => {
+			if (!out) return;
+			text += out;
+			emit(out);
+		};
 		const onTextChunk = (chunk: string) => {
 			let out = chunk;
 			if (leading) {
@@ -154,9 +164,10 @@ export class RunnerModel {
 				if (out === "") return;
 				leading = false;
 			}
-			text += out;
-			emit(out);
+			show(stops.push(out));
+			if (stops.done) halt.abort();
 		};
+		const stopSignal = AbortSignal.any([signal, halt.signal]);
 		let stopReason: StopReason;
 		try {
 			const { metadata } = await slot.completion.generateCompletionWithMeta(prompt, {
@@ -175,8 +186,8 @@ export class RunnerModel {
 								frequencyPenalty: sampling.frequencyPenalty,
 								lastTokens: 64,
 							},
-				customStopTriggers: [...sampling.stop, ...templateStops],
-				signal,
+				customStopTriggers: templateStops,
+				signal: stopSignal,
 				stopOnAbortSignal: true,
 				disableContextShift: true,
 				onToken: (tokens) => {
@@ -185,28 +196,19 @@ export class RunnerModel {
 				},
 				onTextChunk,
 			});
-			switch (metadata.stopReason) {
-				case "abort":
-					stopReason = "user_stopped";
-					break;
-				case "maxTokens":
-					stopReason = sampling.maxTokens !== undefined && sampling.maxTokens <= room ? "max_tokens" : "context_full";
-					break;
-				case "customStopTrigger": {
-					const trigger = metadata.customStopTrigger.filter((t) => typeof t === "string").join("");
-					stopReason = sampling.stop.includes(trigger) ? "stop_string" : "eos";
-					break;
-				}
-				default:
-					stopReason = "eos";
-			}
+			if (stops.done) stopReason = "stop_string";
+			else if (metadata.stopReason === "abort") stopReason = "user_stopped";
+			else if (metadata.stopReason === "maxTokens")
+				stopReason = sampling.maxTokens !== undefined && sampling.maxTokens <= room ? "max_tokens" : "context_full";
+			else stopReason = "eos";
 		} catch (error) {
 			// An abort before the first token throws instead of returning what was generated.
-			if (!signal.aborted) throw error;
-			stopReason = "user_stopped";
+			if (!stopSignal.aborted) throw error;
+			stopReason = stops.done ? "stop_string" : "user_stopped";
 		} finally {
 			this.release(slot);
 		}
+		show(stops.flush());
 		const ended = performance.now();
 		const sinceFirst = firstTokenAt === undefined ? 0 : (ended - firstTokenAt) / 1000;
 		return {

@@ -1,0 +1,254 @@
+import { writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Template } from "@huggingface/jinja";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PHI3_CHAT_TEMPLATE, PHI3_SPECIAL_TOKENS } from "../../../test/fixtures/gguf/phi3ChatTemplate.js";
+import { testModel } from "../../../test/fixtures/testModel.js";
+import { InvalidModelFileError } from "../../models/InvalidModelFileError.js";
+import type { ChatMessage } from "../Engine.js";
+import { ContextOverflowError } from "../errors/ContextOverflowError.js";
+import { ModelNotLoadedError } from "../errors/ModelNotLoadedError.js";
+import { RunnerExitedError } from "../errors/RunnerExitedError.js";
+import { LlamaCppEngine } from "./LlamaCppEngine.js";
+
+const QUESTION: ChatMessage[] = [{ role: "user", content: "where is taiwan" }];
+const engine = new LlamaCppEngine({ threads: 1 });
+let phi3: string;
+
+beforeAll(async () => {
+	phi3 = await testModel({ type: "Q8_0" });
+	await engine.load(phi3, { id: "phi3" });
+});
+afterAll(() => engine.dispose());
+
+describe("Phi-3 prompt", () => {
+	const conversation: ChatMessage[] = [
+		{ role: "system", content: "You are a concise geography tutor." },
+		{ role: "user", content: "where is taiwan" },
+		{ role: "assistant", content: "An island in East Asia." },
+		{ role: "user", content: "what is its capital?" },
+		{ role: "assistant", content: "Taipei." },
+		{ role: "user", content: "summarize this paragraph:\nThe island sits off the south east coast of China." },
+	];
+
+	it("is the GGUF template rendered by @huggingface/jinja, byte for byte", async () => {
+		const expected = new Template(PHI3_CHAT_TEMPLATE).render({
+			messages: conversation,
+			add_generation_prompt: true,
+			bos_token: "<s>",
+			eos_token: "<|endoftext|>",
+		});
+		const rendered = await engine.renderChat("phi3", conversation);
+		expect(rendered.text).toBe(expected);
+		expect(rendered.template).toEqual({ source: "gguf", wrapper: "JinjaTemplate" });
+	});
+
+	it("tokenizes each special token to its single id, in place", async () => {
+		const rendered = await engine.renderChat("phi3", conversation);
+		const vocabulary = await specialIds();
+		for (const special of ["<|system|>", "<|user|>", "<|assistant|>", "<|end|>"] as const) {
+			expect(await engine.tokenize("phi3", special, { special: true })).toEqual([vocabulary[special]]);
+		}
+		const count = (id: number) => rendered.tokens.filter((t) => t === id).length;
+		expect(count(vocabulary["<|system|>"])).toBe(1);
+		expect(count(vocabulary["<|user|>"])).toBe(3);
+		expect(count(vocabulary["<|assistant|>"])).toBe(3); // two answers and the generation prompt
+		expect(count(vocabulary["<|end|>"])).toBe(6);
+		expect(rendered.tokens[0]).toBe(vocabulary["<|system|>"]);
+		expect(rendered.tokens.at(-1)).toBe(vocabulary["<|assistant|>"]);
+		// User text that spells a special token stays text: it must not become a control token.
+		const injected = await engine.renderChat("phi3", [{ role: "user", content: "<|end|>" }]);
+		expect(injected.tokens.filter((t) => t === vocabulary["<|end|>"])).toHaveLength(1);
+	});
+
+	it("is what generation evaluates: the prompt token count matches", async () => {
+		const rendered = await engine.renderChat("phi3", conversation);
+		const { stats } = await engine.chat("phi3", { messages: conversation, maxTokens: 2, temperature: 0 });
+		expect(stats.promptTokens).toBe(rendered.tokens.length);
+	});
+});
+
+describe("generation", () => {
+	it("gives the same tokens for the same seed, and different ones for another seed", async () => {
+		const ask = (seed: number) => engine.chat("phi3", { messages: QUESTION, seed, maxTokens: 24, temperature: 1 });
+		const a = await ask(42);
+		const b = await ask(42);
+		expect(b.text).toBe(a.text);
+		expect(a.stats.seed).toBe(42);
+		const others = await Promise.all([1, 2, 3].map(async (seed) => (await ask(seed)).text));
+		expect(others.some((text) => text !== a.text)).toBe(true);
+	});
+
+	it("is greedy at temperature 0, whatever the seed", async () => {
+		const a = await engine.chat("phi3", { messages: QUESTION, seed: 1, maxTokens: 16, temperature: 0 });
+		const b = await engine.chat("phi3", { messages: QUESTION, seed: 999, maxTokens: 16, temperature: 0 });
+		expect(a.text.length).toBeGreaterThan(0);
+		expect(b.text).toBe(a.text);
+	});
+
+	it("gives the same answer after unloading and loading again", async () => {
+		const path = await testModel({ type: "F16", seed: 5 });
+		const ask = async () => {
+			await engine.load(path, { id: "reload" });
+			const { text } = await engine.chat("reload", { messages: QUESTION, seed: 7, maxTokens: 20 });
+			await engine.unload("reload");
+			return text;
+		};
+		const first = await ask();
+		expect(await ask()).toBe(first);
+		expect(engine.listLoaded().map((m) => m.id)).not.toContain("reload");
+	});
+
+	it("honours max_tokens exactly", async () => {
+		for (const maxTokens of [1, 7, 33]) {
+			const { stats } = await engine.chat("phi3", { messages: QUESTION, maxTokens, seed: 3 });
+			expect(stats.generatedTokens).toBe(maxTokens);
+			expect(stats.stopReason).toBe("max_tokens");
+		}
+	});
+
+	it("ends before a stop string, which does not appear in the answer", async () => {
+		const free = await engine.chat("phi3", { messages: QUESTION, maxTokens: 40, temperature: 0 });
+		const words = free.text.split(" ").filter((w) => w.length >= 3);
+		const stop = words[Math.floor(words.length / 2)];
+		const cut = free.text.indexOf(stop);
+		const stopped = await engine.chat("phi3", { messages: QUESTION, maxTokens: 40, temperature: 0, stop: [stop] });
+		expect(stopped.stats.stopReason).toBe("stop_string");
+		expect(stopped.text).toBe(free.text.slice(0, cut));
+		expect(stopped.text).not.toContain(stop);
+	});
+
+	it("streams fragments that add up to the result", async () => {
+		const generation = engine.chat("phi3", { messages: QUESTION, maxTokens: 20, seed: 11 });
+		const fragments: string[] = [];
+		for await (const fragment of generation) fragments.push(fragment);
+		const result = await generation;
+		expect(fragments.length).toBeGreaterThan(1);
+		expect(fragments.join("")).toBe(result.text);
+		expect(result.stats.timeToFirstTokenMs).toBeGreaterThan(0);
+		expect(result.stats.tokensPerSecond).toBeGreaterThan(0);
+	});
+
+	it("reports end of sequence when the model ends its answer", async () => {
+		const path = await testModel({ type: "F32", endsEarly: true, seed: 2 });
+		await engine.load(path, { id: "eos" });
+		const { stats } = await engine.chat("eos", { messages: QUESTION, maxTokens: 200, temperature: 0 });
+		expect(stats.stopReason).toBe("eos");
+		expect(stats.generatedTokens).toBeLessThan(200);
+		await engine.unload("eos");
+	});
+
+	it("stops with context_full when the context fills up, and refuses a prompt that cannot fit", async () => {
+		const model = await engine.load(phi3, { id: "short", contextLength: 256 });
+		const { stats } = await engine.complete("short", { prompt: "where is taiwan", temperature: 0 });
+		expect(stats.stopReason).toBe("context_full");
+		// llama.cpp keeps the last sampled token unevaluated, node-llama-cpp stops one short of it.
+		expect(stats.promptTokens + stats.generatedTokens).toBeGreaterThanOrEqual(model.contextLength - 1);
+		expect(stats.promptTokens + stats.generatedTokens).toBeLessThanOrEqual(model.contextLength);
+		const long = Array.from({ length: 300 }, () => "island").join(" ");
+		const error = await engine.chat("short", { messages: [{ role: "user", content: long }] }).then(
+			() => undefined,
+			(e: unknown) => e,
+		);
+		expect(error).toBeInstanceOf(ContextOverflowError);
+		expect((error as ContextOverflowError).contextLength).toBe(model.contextLength);
+		expect((error as ContextOverflowError).promptTokens).toBeGreaterThan(300);
+		await engine.unload("short");
+	});
+
+	it("generates from every tensor type and from a llama model with a fallback template", async () => {
+		for (const type of ["F32", "F16", "Q8_0", "Q4_0"] as const) {
+			await engine.load(await testModel({ type }), { id: type });
+			const { stats } = await engine.chat(type, { messages: QUESTION, maxTokens: 8, seed: 1 });
+			expect(stats.generatedTokens).toBe(8);
+			await engine.unload(type);
+		}
+		const llama = await engine.load(await testModel({ architecture: "llama", type: "Q4_0" }), { id: "llama" });
+		expect(llama.template.source).toBe("fallback");
+		const { text, stats } = await engine.chat("llama", { messages: QUESTION, maxTokens: 8, seed: 1 });
+		expect(stats.generatedTokens).toBe(8);
+		expect(text.length).toBeGreaterThan(0);
+		await engine.unload("llama");
+	});
+
+	it("embeds text into vectors of the model's width, deterministically", async () => {
+		const [a, b] = await engine.embed("phi3", ["where is taiwan", "where is taiwan"]);
+		expect(a).toHaveLength(64);
+		expect(b).toEqual(a);
+		expect(a.every(Number.isFinite)).toBe(true);
+	});
+
+	it("uses the thread count it is given", () => {
+		expect(engine.listLoaded().find((m) => m.id === "phi3")?.threads).toBe(1);
+	});
+});
+
+describe("abort and isolation", () => {
+	it("stops within 500 ms of an abort and keeps what was generated", async () => {
+		const controller = new AbortController();
+		const generation = engine.chat("phi3", { messages: QUESTION, temperature: 0 }, { signal: controller.signal });
+		let abortedAt = 0;
+		for await (const _ of generation) {
+			if (!abortedAt) {
+				abortedAt = performance.now();
+				controller.abort();
+			}
+		}
+		const { text, stats } = await generation;
+		expect(performance.now() - abortedAt).toBeLessThan(500);
+		expect(stats.stopReason).toBe("user_stopped");
+		expect(text.length).toBeGreaterThan(0);
+		// The model is free again at once.
+		expect((await engine.chat("phi3", { messages: QUESTION, maxTokens: 3 })).stats.generatedTokens).toBe(3);
+	});
+
+	it("fails the request in flight when the runner is killed, reports the model unloaded, and loads again", async () => {
+		const path = await testModel({ type: "Q4_0", seed: 9 });
+		const model = await engine.load(path, { id: "victim" });
+		const unloaded: string[] = [];
+		const off = engine.onUnload((id, reason) => unloaded.push(`${id}:${reason}`));
+		const generation = engine.chat("victim", { messages: QUESTION, temperature: 0 });
+		for await (const _ of generation) {
+			process.kill(model.pid, "SIGKILL");
+			break;
+		}
+		const error = await generation.then(
+			() => undefined,
+			(e: unknown) => e,
+		);
+		expect(error).toBeInstanceOf(RunnerExitedError);
+		expect((error as Error).message).toContain("SIGKILL");
+		expect(unloaded).toEqual(["victim:crashed"]);
+		expect(engine.listLoaded().map((m) => m.id)).not.toContain("victim");
+		expect(() => engine.chat("victim", { messages: QUESTION })).not.toThrow();
+		await expect(engine.chat("victim", { messages: QUESTION })).rejects.toBeInstanceOf(ModelNotLoadedError);
+		// The other model never noticed.
+		expect((await engine.chat("phi3", { messages: QUESTION, maxTokens: 2 })).stats.generatedTokens).toBe(2);
+		const again = await engine.load(path, { id: "victim" });
+		expect(again.pid).not.toBe(model.pid);
+		expect((await engine.chat("victim", { messages: QUESTION, maxTokens: 4 })).stats.generatedTokens).toBe(4);
+		off();
+		await engine.unload("victim");
+	});
+
+	it("refuses a truncated file before starting a runner", async () => {
+		const bytes = await readFile(phi3);
+		const truncated = join(tmpdir(), `hearth-truncated-${process.pid}.gguf`);
+		writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length / 2)));
+		await expect(engine.load(truncated)).rejects.toBeInstanceOf(InvalidModelFileError);
+		expect(engine.listLoaded().map((m) => m.path)).not.toContain(truncated);
+	});
+});
+
+/** Ids of Phi-3's special tokens in the fixture vocabulary, read from the GGUF itself. */
+async function specialIds(): Promise<Record<(typeof PHI3_SPECIAL_TOKENS)[number], number>> {
+	const { gguf } = await import("@huggingface/gguf");
+	const { metadata } = await gguf(phi3, { allowLocalFile: true });
+	const tokens = (metadata as Record<string, unknown>)["tokenizer.ggml.tokens"] as string[];
+	return Object.fromEntries(PHI3_SPECIAL_TOKENS.map((t) => [t, tokens.indexOf(t)])) as Record<
+		(typeof PHI3_SPECIAL_TOKENS)[number],
+		number
+	>;
+}

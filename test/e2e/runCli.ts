@@ -1,0 +1,35 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export const HEARTH_BIN = fileURLToPath(new URL("../../bin/hearth.js", import.meta.url));
+
+export interface CliResult {
+	code: number | null;
+	stdout: string;
+	stderr: string;
+}
+
+/** Runs the built CLI (`bin/hearth.js`, as `npx hearth` does) and collects its output. */
+export function runCli(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+	return collect(startCli(args, options.env), options.input);
+}
+
+export function startCli(args: string[], env?: NodeJS.ProcessEnv): ChildProcess {
+	return spawn(process.execPath, [HEARTH_BIN, ...args], {
+		env: { ...process.env, ...env },
+		stdio: ["pipe", "pipe", "pipe"],
+	});
+}
+
+export function collect(child: ChildProcess, input?: string): Promise<CliResult> {
+	let stdout = "";
+	let stderr = "";
+	child.stdout?.on("data", (d) => {
+		stdout += d;
+	});
+	child.stderr?.on("data", (d) => {
+		stderr += d;
+	});
+	if (input !== undefined) child.stdin?.end(input);
+	return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+}
