@@ -15,7 +15,7 @@ export interface LoadOptions {
 	gpuLayers?: number | "max" | "auto";
 	/** CPU threads. Default: HEARTH_THREADS, else the cores useful for math (never more than the cores). */
 	threads?: number;
-	/** Flash attention. Default: off (llama.cpp's CPU path gains little from it). */
+	/** Flash attention. Default: llama.cpp decides per backend ("auto"); it speeds up prompt processing on CPU too. */
 	flashAttention?: boolean;
 	/** Memory-map the weights instead of reading them. Default: on. */
 	mmap?: boolean;

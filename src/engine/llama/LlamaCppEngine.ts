@@ -135,7 +135,7 @@ export class LlamaCppEngine implements Engine {
 				contextLength: options.contextLength ?? this.options.contextLength ?? readSetting("contextLength"),
 				gpuLayers: options.gpuLayers ?? "auto",
 				threads: options.threads ?? this.options.threads ?? readSetting("threads"),
-				flashAttention: options.flashAttention ?? false,
+				flashAttention: options.flashAttention,
 				mmap: options.mmap ?? true,
 				parallel: options.parallel ?? 1,
 				logLevel: this.options.logLevel ?? readSetting("logLevel"),

@@ -55,7 +55,7 @@ export class RunnerModel {
 			modelPath: options.modelPath,
 			gpuLayers: options.gpuLayers,
 			useMmap: options.mmap,
-			defaultContextFlashAttention: options.flashAttention,
+			defaultContextFlashAttention: options.flashAttention ?? "auto",
 		});
 		const contextLength = Math.min(options.contextLength, model.trainContextSize);
 		const threads = options.threads ?? llama.cpuMathCores;
@@ -63,7 +63,7 @@ export class RunnerModel {
 			contextSize: contextLength,
 			sequences: options.parallel,
 			threads,
-			flashAttention: options.flashAttention,
+			flashAttention: options.flashAttention ?? "auto",
 		});
 		const chatWrapper = resolveChatWrapper(model);
 		const hasTemplate = typeof model.fileInfo.metadata.tokenizer?.chat_template === "string";

@@ -12,7 +12,8 @@ export interface RunnerLoadOptions {
 	contextLength: number;
 	gpuLayers: number | "max" | "auto";
 	threads?: number;
-	flashAttention: boolean;
+	/** undefined: llama.cpp decides ("auto"). */
+	flashAttention?: boolean;
 	mmap: boolean;
 	parallel: number;
 	logLevel: LogLevel;

@@ -1,0 +1,15 @@
+/**
+ * `npm run bench -- <name> [options]`: benchmarks print numbers, they never pass or fail.
+ * Run them on an idle machine: anything else on the cores (a build, tests) skews the results.
+ */
+import { engineBench } from "./engineBench.js";
+
+const benches: Record<string, (args: string[]) => Promise<void>> = { engine: engineBench };
+
+const [name = "engine", ...rest] = process.argv.slice(2);
+const bench = benches[name];
+if (!bench) {
+	console.error(`unknown benchmark "${name}"; available: ${Object.keys(benches).join(", ")}`);
+	process.exit(1);
+}
+await bench(rest);
