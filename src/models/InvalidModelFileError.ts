@@ -3,9 +3,9 @@ export class InvalidModelFileError extends Error {
 	readonly code = "invalid_model_file";
 	constructor(
 		readonly path: string,
-		readonly problem: string,
+		readonly reason: string,
 	) {
-		super(`${path} is not a valid GGUF model: ${problem}`);
+		super(`${path} is not a valid GGUF model: ${reason}`);
 		this.name = "InvalidModelFileError";
 	}
 }

@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import { GgmlType, GgufFileType, type GgufTensorInfo, readGgufFileInfo } from "node-llama-cpp";
-import { ggmlTypeSize } from "./ggmlTypeSize.js";
+import { checkGgufFile } from "./gguf/checkGguf.js";
 import { InvalidModelFileError } from "./InvalidModelFileError.js";
 import { ModelFileNotFoundError } from "./ModelFileNotFoundError.js";
 
@@ -30,9 +30,9 @@ export interface ModelInfo {
 }
 
 /**
- * Reads a GGUF file's header with node-llama-cpp's parser (no native code, no weights read) and
- * checks that every tensor's data lies inside the file, so a truncated download is refused here
- * rather than handed to llama.cpp.
+ * Checks a GGUF file's structure (`checkGgufFile`), then reads its header with node-llama-cpp's
+ * parser: no native code runs and no weights are read, so a broken or truncated file is refused
+ * here rather than handed to llama.cpp.
  */
 export async function readModelInfo(path: string): Promise<ModelInfo> {
 	let fileSize: number;
@@ -44,6 +44,8 @@ export async function readModelInfo(path: string): Promise<ModelInfo> {
 		if (error instanceof InvalidModelFileError) throw error;
 		throw new ModelFileNotFoundError(path);
 	}
+	// Our own bounds checks first: node-llama-cpp's reader and llama.cpp trust the header more.
+	checkGgufFile(path);
 	let info: Awaited<ReturnType<typeof readGgufFileInfo>>;
 	try {
 		info = await readGgufFileInfo(path, { sourceType: "filesystem", logWarnings: false, spliceSplitFiles: false });
@@ -52,16 +54,7 @@ export async function readModelInfo(path: string): Promise<ModelInfo> {
 	}
 	const tensors = info.fullTensorInfo ?? [];
 	let parameterCount = 0;
-	for (const tensor of tensors) {
-		const elements = tensor.dimensions.reduce<number>((a, d) => a * Number(d), 1);
-		parameterCount += elements;
-		const end = Number(tensor.fileOffset) + tensorBytes(path, tensor, elements);
-		if (end > fileSize)
-			throw new InvalidModelFileError(
-				path,
-				`tensor ${tensor.name} ends at byte ${end} but the file has ${fileSize} bytes (truncated download?)`,
-			);
-	}
+	for (const tensor of tensors) parameterCount += tensor.dimensions.reduce<number>((a, d) => a * Number(d), 1);
 	const meta = info.metadata as unknown as Record<string, Record<string, unknown> | undefined>;
 	const general = meta.general ?? {};
 	const architecture = String(general.architecture ?? "unknown");
@@ -97,12 +90,6 @@ export async function readModelInfo(path: string): Promise<ModelInfo> {
 		},
 		tensorCount: tensors.length,
 	};
-}
-
-function tensorBytes(path: string, tensor: GgufTensorInfo, elements: number): number {
-	const size = ggmlTypeSize(tensor.ggmlType);
-	if (!size) throw new InvalidModelFileError(path, `tensor ${tensor.name} has unknown type ${tensor.ggmlType}`);
-	return Math.ceil(elements / size.blockSize) * size.typeSize;
 }
 
 /** general.file_type as llama.cpp names it ("MOSTLY_Q4_K_M" → "Q4_K_M"), else the dominant tensor type. */
