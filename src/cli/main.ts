@@ -2,7 +2,10 @@ import { Command, CommanderError } from "commander";
 import { type Setting, settings } from "../config/settings.js";
 import { CliError } from "./CliError.js";
 import { chatCommand } from "./commands/chat.js";
+import { importCommand } from "./commands/importCommand.js";
 import { inspectCommand } from "./commands/inspect.js";
+import { lsCommand } from "./commands/ls.js";
+import { rmCommand } from "./commands/rm.js";
 import { gpuLayersOption, integerOption, numberOption } from "./parseOptions.js";
 
 const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
@@ -15,7 +18,7 @@ function settingsHelp(): string {
 }
 
 const program = new Command("hearth")
-	.description("A local LLM studio: run GGUF models with llama.cpp, chat in the terminal.")
+	.description("A local LLM studio: find GGUF models, run them with llama.cpp, chat in the terminal.")
 	.addHelpText("after", settingsHelp())
 	.showSuggestionAfterError()
 	.exitOverride();
@@ -23,7 +26,7 @@ const program = new Command("hearth")
 program
 	.command("chat")
 	.description("chat with a model in the terminal (a REPL), or answer one prompt with -p")
-	.argument("<model>", "path of a GGUF model file")
+	.argument("<model>", "model key, short key or path of a GGUF file")
 	.option("-p, --prompt <text>", "answer this prompt on stdout and exit")
 	.option("--system <text>", "system prompt")
 	.option("--temp <n>", "temperature, 0 = greedy (default 0.8)", numberOption(0, 100))
@@ -33,6 +36,7 @@ program
 	.option("--threads <n>", "CPU threads (default: the cores useful for math)", integerOption(1))
 	.option("--gpu-layers <n|max|auto|off>", "layers to offload to the GPU (default auto)", gpuLayersOption)
 	.option("--stats", "with -p: print the stats line on stderr")
+	.option("--force", "load even if the memory estimate says the model will not fit")
 	.action(async (model: string, options) => {
 		process.exitCode = await chatCommand(model, options, io);
 	});
@@ -40,10 +44,42 @@ program
 program
 	.command("inspect")
 	.description("show what a GGUF file holds: architecture, parameters, quantization, context, template, tokens")
-	.argument("<model>", "path of a GGUF model file")
+	.argument("<model>", "model key, short key or path of a GGUF file")
 	.option("--json", "print JSON")
 	.action(async (model: string, options) => {
 		process.exitCode = await inspectCommand(model, options, io);
+	});
+
+program
+	.command("ls")
+	.description("list local models: Hearth's own and those of LM Studio, Hugging Face's cache and Ollama, with their fit")
+	.option("--json", "print JSON")
+	.action(async (options) => {
+		process.exitCode = await lsCommand(options, io);
+	});
+
+program
+	.command("import")
+	.description("file a GGUF model into Hearth's folder as <publisher>/<repo>/<file> (default: hard link, else copy)")
+	.argument("<path>", "GGUF file (for a split model, any part)")
+	.option("--copy", "copy the file")
+	.option("--hardlink", "hard-link the file (no extra space; same file system only)")
+	.option("--symlink", "link to the file where it is")
+	.option("--move", "move the file")
+	.option("--repo <publisher/repo>", "where to file it (default: local/<file name>)")
+	.option("--dry-run", "say what would happen, change nothing")
+	.option("--json", "print the result as JSON")
+	.action(async (path: string, options) => {
+		process.exitCode = await importCommand(path, options, io);
+	});
+
+program
+	.command("rm")
+	.description("delete a model from Hearth's folder (models of other apps are never deleted)")
+	.argument("<model>", "model key or short key")
+	.option("-y, --yes", "do not ask for confirmation")
+	.action(async (model: string, options) => {
+		process.exitCode = await rmCommand(model, options, io);
 	});
 
 try {

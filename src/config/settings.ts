@@ -1,5 +1,6 @@
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
+import { readConfigFile } from "./readConfigFile.js";
 
 /**
  * Every setting Hearth reads, declared once: its environment variable, default and meaning.
@@ -15,6 +16,8 @@ export interface Setting<T> {
 	description: string;
 	/** Parses the raw environment value; throws a one-line error on bad input. */
 	parse: (raw: string) => T;
+	/** Key in config.json that sets it when the environment does not. */
+	configKey?: "modelsDirs" | "otherApps";
 }
 
 export type GpuSetting = "auto" | "off" | "cuda" | "vulkan" | "metal";
@@ -65,6 +68,24 @@ export const settings = {
 		description: "Context length models are loaded with unless a command or request says otherwise.",
 		parse: positiveInteger("HEARTH_CONTEXT_LENGTH"),
 	},
+	modelsDirs: {
+		env: "HEARTH_MODELS_DIRS",
+		default: (): string[] => [],
+		defaultText: "none",
+		description: `Extra folders scanned for GGUF models, separated by "${delimiter}" (config.json: modelsDirs).`,
+		parse: (raw: string) => raw.split(delimiter).filter(Boolean),
+		configKey: "modelsDirs",
+	},
+	otherApps: {
+		env: "HEARTH_OTHER_APPS",
+		default: (): boolean => true,
+		defaultText: "on",
+		description:
+			"List and load in place the models of LM Studio, Hugging Face's cache and Ollama: on or off (config.json: otherApps).",
+		parse: (raw: string) =>
+			["on", "1", "true"].includes(oneOf("HEARTH_OTHER_APPS", ["on", "off", "1", "0", "true", "false"])(raw)),
+		configKey: "otherApps",
+	},
 	logLevel: {
 		env: "HEARTH_LOG_LEVEL",
 		default: (): LogLevel => "warn",
@@ -77,9 +98,17 @@ export const settings = {
 export type SettingName = keyof typeof settings;
 type SettingValue<N extends SettingName> = ReturnType<(typeof settings)[N]["default"]>;
 
-/** Reads one setting from the environment (or `env`), falling back to its default. */
+/**
+ * Reads one setting: the environment (or `env`) first, then `$HEARTH_HOME/config.json` for the
+ * settings it can hold, then the default.
+ */
 export function readSetting<N extends SettingName>(name: N, env: NodeJS.ProcessEnv = process.env): SettingValue<N> {
 	const setting = settings[name] as unknown as Setting<SettingValue<N>>;
 	const raw = env[setting.env];
-	return raw === undefined || raw === "" ? setting.default() : setting.parse(raw);
+	if (raw !== undefined && raw !== "") return setting.parse(raw);
+	if (setting.configKey) {
+		const saved = readConfigFile(readSetting("home", env))[setting.configKey];
+		if (saved !== undefined) return saved as SettingValue<N>;
+	}
+	return setting.default();
 }

@@ -17,12 +17,17 @@ export interface LoadOptions {
 	threads?: number;
 	/** Flash attention. Default: llama.cpp decides per backend ("auto"); it speeds up prompt processing on CPU too. */
 	flashAttention?: boolean;
-	/** Memory-map the weights instead of reading them. Default: on. */
+	/**
+	 * Memory-map the weights instead of reading them. Default: off on the CPU (llama.cpp repacks
+	 * the weights there, and a map would keep a second copy resident), on with a GPU.
+	 */
 	mmap?: boolean;
 	/** Seed used by requests that do not give one. Default: a new random seed per request. */
 	seed?: number;
 	/** Sequences that generate at the same time, each with its own `contextLength`. Default: 1. */
 	parallel?: number;
+	/** Load even when the memory estimate says the model will not fit. Default: refuse. */
+	force?: boolean;
 }
 
 /** Sampling shared by chat and completion requests. Unset fields take the documented defaults. */

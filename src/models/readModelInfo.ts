@@ -1,5 +1,7 @@
 import { stat } from "node:fs/promises";
 import { GgmlType, GgufFileType, type GgufTensorInfo, readGgufFileInfo } from "node-llama-cpp";
+import { readSetting } from "../config/settings.js";
+import { estimateMemory, type MemoryEstimate } from "./fit/estimateMemory.js";
 import { checkGgufFile } from "./gguf/checkGguf.js";
 import { InvalidModelFileError } from "./InvalidModelFileError.js";
 import { ModelFileNotFoundError } from "./ModelFileNotFoundError.js";
@@ -27,6 +29,8 @@ export interface ModelInfo {
 	chatTemplate?: string;
 	specialTokens: Partial<Record<"bos" | "eos" | "eot" | "unknown" | "padding", SpecialToken>>;
 	tensorCount: number;
+	/** Memory needed at `memory.contextLength` (the requested context, capped at the trained one). */
+	memory: MemoryEstimate;
 }
 
 /**
@@ -34,7 +38,10 @@ export interface ModelInfo {
  * parser: no native code runs and no weights are read, so a broken or truncated file is refused
  * here rather than handed to llama.cpp.
  */
-export async function readModelInfo(path: string): Promise<ModelInfo> {
+export async function readModelInfo(
+	path: string,
+	options: { contextLength?: number; sequences?: number } = {},
+): Promise<ModelInfo> {
 	let fileSize: number;
 	try {
 		const s = await stat(path);
@@ -89,6 +96,7 @@ export async function readModelInfo(path: string): Promise<ModelInfo> {
 			padding: special("padding_token_id"),
 		},
 		tensorCount: tensors.length,
+		memory: await estimateMemory(info, options.contextLength ?? readSetting("contextLength"), options.sequences),
 	};
 }
 

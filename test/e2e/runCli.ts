@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const HEARTH_BIN = fileURLToPath(new URL("../../bin/hearth.js", import.meta.url));
@@ -14,9 +17,15 @@ export function runCli(args: string[], options: { input?: string; env?: NodeJS.P
 	return collect(startCli(args, options.env), options.input);
 }
 
+/** An empty Hearth home that ignores other apps' models, so tests never see the real ones. */
+const isolated = (): NodeJS.ProcessEnv => ({
+	HEARTH_HOME: mkdtempSync(join(tmpdir(), "hearth-cli-home-")),
+	HEARTH_OTHER_APPS: "off",
+});
+
 export function startCli(args: string[], env?: NodeJS.ProcessEnv): ChildProcess {
 	return spawn(process.execPath, [HEARTH_BIN, ...args], {
-		env: { ...process.env, ...env },
+		env: { ...process.env, ...isolated(), ...env },
 		stdio: ["pipe", "pipe", "pipe"],
 	});
 }

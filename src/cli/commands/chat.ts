@@ -2,6 +2,7 @@ import { createInterface } from "node:readline";
 import { type LogLevel, readSetting } from "../../config/settings.js";
 import type { ChatMessage, ChatRequest, LoadedModel } from "../../engine/Engine.js";
 import { LlamaCppEngine } from "../../engine/llama/LlamaCppEngine.js";
+import { ModelStore } from "../../models/ModelStore.js";
 import { formatStats } from "../formatStats.js";
 
 export interface ChatCommandOptions {
@@ -14,6 +15,7 @@ export interface ChatCommandOptions {
 	threads?: number;
 	gpuLayers?: number | "max" | "auto";
 	stats?: boolean;
+	force?: boolean;
 }
 
 export interface CommandIo {
@@ -30,7 +32,7 @@ const HELP =
  * `hearth chat <model>`: with -p, one answer on stdout; otherwise a REPL that streams answers and
  * prints a stats line after each. Ctrl+C stops the answer in progress, not the REPL.
  */
-export async function chatCommand(modelPath: string, options: ChatCommandOptions, io: CommandIo): Promise<number> {
+export async function chatCommand(identifier: string, options: ChatCommandOptions, io: CommandIo): Promise<number> {
 	const threshold = LEVEL_ORDER.indexOf(readSetting("logLevel"));
 	const engine = new LlamaCppEngine({
 		onLog: (level, message) => {
@@ -49,11 +51,14 @@ export async function chatCommand(modelPath: string, options: ChatCommandOptions
 	process.on("SIGINT", interrupt);
 	try {
 		const interactive = options.prompt === undefined;
-		if (interactive) io.stderr.write(`Loading ${modelPath}…\n`);
-		const model = await engine.load(modelPath, {
+		const local = await new ModelStore().resolve(identifier);
+		if (interactive) io.stderr.write(`Loading ${local.key}…\n`);
+		const model = await engine.load(local.path, {
+			id: local.key,
 			contextLength: options.ctx,
 			threads: options.threads,
 			gpuLayers: options.gpuLayers,
+			force: options.force,
 		});
 		if (model.template.source === "fallback")
 			io.stderr.write(`note: the model has no chat template; using node-llama-cpp's ${model.template.wrapper} format\n`);

@@ -10,6 +10,7 @@ import { InvalidModelFileError } from "../../models/InvalidModelFileError.js";
 import type { ChatMessage } from "../Engine.js";
 import { ContextOverflowError } from "../errors/ContextOverflowError.js";
 import { ModelNotLoadedError } from "../errors/ModelNotLoadedError.js";
+import { ModelTooLargeError } from "../errors/ModelTooLargeError.js";
 import { RunnerExitedError } from "../errors/RunnerExitedError.js";
 import { LlamaCppEngine } from "./LlamaCppEngine.js";
 
@@ -231,6 +232,21 @@ describe("abort and isolation", () => {
 		expect((await engine.chat("victim", { messages: QUESTION, maxTokens: 4 })).stats.generatedTokens).toBe(4);
 		off();
 		await engine.unload("victim");
+	});
+
+	it("refuses a model that will not fit in memory before loading it, saying how much it needs", async () => {
+		// A 15-billion-parameter F16 model as a sparse file: a real header, all-zero weights, no disk.
+		const huge = await testModel({
+			type: "F16",
+			shape: "phi3-mini",
+			dimensions: { embd: 5120, layers: 40, heads: 40, kvHeads: 40, ff: 17920 },
+			sparse: true,
+		});
+		const error = await engine.load(huge, { id: "huge" }).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(ModelTooLargeError);
+		expect((error as ModelTooLargeError).neededBytes).toBeGreaterThan(28 * 2 ** 30);
+		expect((error as Error).message).toMatch(/needs \d+\.\d GiB of RAM, \d+\.\d GiB available/);
+		expect(engine.listLoaded().map((m) => m.id)).not.toContain("huge");
 	});
 
 	it("refuses a truncated file before starting a runner", async () => {

@@ -123,21 +123,24 @@ export class LlamaCppEngine implements Engine {
 	}
 
 	private async start(id: string, path: string, options: LoadOptions, call: CallOptions): Promise<LoadedModel> {
-		// Refuse broken or truncated files before any native code sees them.
-		await readModelInfo(path);
 		const started = performance.now();
+		const contextLength = options.contextLength ?? this.options.contextLength ?? readSetting("contextLength");
+		const parallel = options.parallel ?? 1;
+		// Refuse broken or truncated files before any native code sees them, and learn the memory need.
+		const header = await readModelInfo(path, { contextLength, sequences: parallel });
 		const log = (level: LogLevel, message: string) => this.options.onLog?.(level, message, id);
 		const { client, loaded } = await RunnerClient.start(
 			id,
 			{
 				modelPath: path,
 				gpu: this.options.gpu ?? readSetting("gpu"),
-				contextLength: options.contextLength ?? this.options.contextLength ?? readSetting("contextLength"),
+				contextLength,
 				gpuLayers: options.gpuLayers ?? "auto",
 				threads: options.threads ?? this.options.threads ?? readSetting("threads"),
 				flashAttention: options.flashAttention,
-				mmap: options.mmap ?? true,
-				parallel: options.parallel ?? 1,
+				mmap: options.mmap,
+				parallel,
+				requiredRamBytes: options.force ? undefined : header.memory.cpuOnlyRamBytes,
 				logLevel: this.options.logLevel ?? readSetting("logLevel"),
 			},
 			log,

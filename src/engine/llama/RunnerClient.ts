@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { LogLevel } from "../../config/settings.js";
 import { ContextOverflowError } from "../errors/ContextOverflowError.js";
 import { ModelLoadError } from "../errors/ModelLoadError.js";
+import { ModelTooLargeError } from "../errors/ModelTooLargeError.js";
 import { RunnerExitedError } from "../errors/RunnerExitedError.js";
 import type { RunnerErrorPayload, RunnerLoaded, RunnerLoadOptions, RunnerReply, RunnerRequest } from "./runnerProtocol.js";
 
@@ -81,7 +82,9 @@ export class RunnerClient {
 			});
 			if (reply.type === "loadFailed") {
 				await client.stop();
-				throw new ModelLoadError(options.modelPath, reply.error.message);
+				throw reply.error.name === "ModelTooLargeError"
+					? reviveError(reply.error)
+					: new ModelLoadError(options.modelPath, reply.error.message);
 			}
 			return { client, loaded: (reply as Reply<"loaded">).model };
 		} finally {
@@ -156,6 +159,7 @@ function reviveError(payload: RunnerErrorPayload): Error {
 	const data = payload.data ?? {};
 	if (payload.name === "ContextOverflowError")
 		return new ContextOverflowError(Number(data.promptTokens), Number(data.contextLength));
+	if (payload.name === "ModelTooLargeError") return new ModelTooLargeError(Number(data.neededBytes), Number(data.availableBytes));
 	const error = new Error(payload.message);
 	error.name = payload.name;
 	return error;

@@ -54,7 +54,9 @@ export class RunnerModel {
 		const model = await llama.loadModel({
 			modelPath: options.modelPath,
 			gpuLayers: options.gpuLayers,
-			useMmap: options.mmap,
+			// On the CPU llama.cpp repacks the weights into its own buffers; a map would keep the file's
+			// pages resident as well (measured: 5.8 instead of 3.9 GB for Phi-3-mini q4 at 4k context).
+			useMmap: options.mmap ?? llama.gpu !== false,
 			defaultContextFlashAttention: options.flashAttention ?? "auto",
 		});
 		const contextLength = Math.min(options.contextLength, model.trainContextSize);

@@ -4,6 +4,8 @@
  */
 import { getLlama, LlamaLogLevel } from "node-llama-cpp";
 import type { LogLevel } from "../../config/settings.js";
+import { machineMemory } from "../../models/fit/machineMemory.js";
+import { ModelTooLargeError } from "../errors/ModelTooLargeError.js";
 import { RunnerModel } from "./RunnerModel.js";
 import type { RunnerErrorPayload, RunnerReply, RunnerRequest } from "./runnerProtocol.js";
 
@@ -56,6 +58,10 @@ async function handle(request: RunnerRequest): Promise<void> {
 					},
 				});
 				if (options.threads === undefined) llama.maxThreads = llama.cpuMathCores;
+				// With a GPU, node-llama-cpp fits layers to free VRAM itself; on the CPU, RAM is the limit.
+				const available = machineMemory().ramAvailableBytes;
+				if (llama.gpu === false && options.requiredRamBytes !== undefined && options.requiredRamBytes > available)
+					throw new ModelTooLargeError(options.requiredRamBytes, available);
 				model = await RunnerModel.load(llama, options);
 				send({ type: "loaded", model: model.info });
 			} catch (error) {

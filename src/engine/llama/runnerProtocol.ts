@@ -14,7 +14,10 @@ export interface RunnerLoadOptions {
 	threads?: number;
 	/** undefined: llama.cpp decides ("auto"). */
 	flashAttention?: boolean;
-	mmap: boolean;
+	/** undefined: off on the CPU, on with a GPU. */
+	mmap?: boolean;
+	/** RAM the model needs on the CPU; the runner refuses to load when less is available. Absent when forced. */
+	requiredRamBytes?: number;
 	parallel: number;
 	logLevel: LogLevel;
 }

@@ -1,0 +1,44 @@
+import { readSetting } from "../../config/settings.js";
+import { detectGpu } from "../../engine/llama/detectGpu.js";
+import { FIT_LABELS, fitVerdict } from "../../models/fit/fitVerdict.js";
+import { machineMemory } from "../../models/fit/machineMemory.js";
+import { ModelStore } from "../../models/ModelStore.js";
+import { formatBytes } from "../formatBytes.js";
+import { formatCount } from "../formatCount.js";
+import { formatTable } from "../formatTable.js";
+import type { CommandIo } from "./chat.js";
+
+/** `hearth ls`: every local model with what it is and whether it fits this machine. */
+export async function lsCommand(options: { json?: boolean }, io: Pick<CommandIo, "stdout">): Promise<number> {
+	const store = new ModelStore();
+	const [models, gpu] = await Promise.all([store.list(), detectGpu(readSetting("gpu"))]);
+	const machine = machineMemory(gpu.vram);
+	const rows = models.map((model) => ({
+		...model,
+		fit: model.info ? fitVerdict(model.info.memory, machine) : undefined,
+	}));
+	if (options.json) {
+		io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+		return 0;
+	}
+	if (rows.length === 0) {
+		io.stdout.write(`No models yet. Put GGUF files in ${store.modelsDir}/<publisher>/<repo>/, or run hearth import <file>.\n`);
+		return 0;
+	}
+	const table = rows.map((m) =>
+		m.info && !m.invalid
+			? [
+					m.key,
+					m.info.architecture,
+					formatCount(m.info.parameterCount),
+					m.info.quantization,
+					formatBytes(m.sizeBytes),
+					String(m.info.contextLength ?? "–"),
+					m.source,
+					m.fit ? FIT_LABELS[m.fit] : "–",
+				]
+			: [m.key, "–", "–", "–", formatBytes(m.sizeBytes), "–", m.source, `invalid: ${m.invalid}`],
+	);
+	io.stdout.write(formatTable(["MODEL", "ARCH", "PARAMS", "QUANT", "SIZE", "CONTEXT", "SOURCE", "FIT"], table));
+	return 0;
+}

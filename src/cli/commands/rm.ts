@@ -1,0 +1,27 @@
+import { createInterface } from "node:readline/promises";
+import { ModelStore } from "../../models/ModelStore.js";
+import { removeModel } from "../../models/removeModel.js";
+import { CliError } from "../CliError.js";
+import { formatBytes } from "../formatBytes.js";
+import type { CommandIo } from "./chat.js";
+
+/** `hearth rm <model>`: deletes a model from Hearth's own folder, after asking unless --yes. */
+export async function rmCommand(identifier: string, options: { yes?: boolean }, io: CommandIo): Promise<number> {
+	const store = new ModelStore();
+	const model = (await store.list()).find((m) => m.key === identifier) ?? (await store.resolve(identifier));
+	if (!options.yes) {
+		if (!(io.stdin as { isTTY?: boolean }).isTTY) throw new CliError("not deleting without confirmation; add --yes");
+		const rl = createInterface({ input: io.stdin, output: io.stdout });
+		const answer = await rl.question(
+			`Delete ${model.key} (${formatBytes(model.sizeBytes)}, ${model.paths.length} file(s))? [y/N] `,
+		);
+		rl.close();
+		if (!/^y(es)?$/i.test(answer.trim())) {
+			io.stdout.write("Nothing deleted.\n");
+			return 1;
+		}
+	}
+	await removeModel(model, store.modelsDir);
+	io.stdout.write(`Deleted ${model.key}\n`);
+	return 0;
+}
