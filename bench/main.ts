@@ -3,8 +3,10 @@
  * Run them on an idle machine: anything else on the cores (a build, tests) skews the results.
  */
 import { engineBench } from "./engineBench.js";
+import { fitBench } from "./fitBench.js";
+import { modelsBench } from "./modelsBench.js";
 
-const benches: Record<string, (args: string[]) => Promise<void>> = { engine: engineBench };
+const benches: Record<string, (args: string[]) => Promise<void>> = { engine: engineBench, models: modelsBench, fit: fitBench };
 
 const [name = "engine", ...rest] = process.argv.slice(2);
 const bench = benches[name];

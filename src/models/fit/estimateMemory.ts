@@ -16,7 +16,7 @@ export interface MemoryEstimate {
  * What a runner process costs before any model: Node, node-llama-cpp and llama.cpp's CPU backend
  * (measured by `npm run bench -- fit` on a tiny model).
  */
-export const RUNNER_BASE_BYTES = 110 * 2 ** 20;
+export const RUNNER_BASE_BYTES = 160 * 2 ** 20;
 
 /**
  * Estimates memory with node-llama-cpp's GGUF insights (llama.cpp's own accounting of weights, KV
