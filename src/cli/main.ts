@@ -1,11 +1,13 @@
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { type Setting, settings } from "../config/settings.js";
-import { CliError } from "./CliError.js";
+import { useProxyFromEnvironment } from "../hub/useProxyFromEnvironment.js";
 import { chatCommand } from "./commands/chat.js";
+import { getCommand } from "./commands/get.js";
 import { importCommand } from "./commands/importCommand.js";
 import { inspectCommand } from "./commands/inspect.js";
 import { lsCommand } from "./commands/ls.js";
 import { rmCommand } from "./commands/rm.js";
+import { searchCommand } from "./commands/search.js";
 import { gpuLayersOption, integerOption, numberOption } from "./parseOptions.js";
 
 const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
@@ -51,6 +53,27 @@ program
 	});
 
 program
+	.command("search")
+	.description("search Hugging Face for GGUF models")
+	.argument("<query>", "words in the repo name, e.g. phi-3")
+	.addOption(new Option("--sort <order>", "order of results").choices(["downloads", "likes", "updated"]).default("downloads"))
+	.option("--limit <n>", "most results", integerOption(1), 20)
+	.option("--json", "print JSON")
+	.action(async (query: string, options) => {
+		process.exitCode = await searchCommand(query, options, io);
+	});
+
+program
+	.command("get")
+	.description("download a GGUF model from Hugging Face (default: Phi-3-mini-4k-instruct q4), resuming where it stopped")
+	.argument("[model]", "repo, repo@QUANT or repo/file.gguf; without it, the default model")
+	.option("-y, --yes", "do not ask for confirmation")
+	.option("--json", "print the final record as JSON")
+	.action(async (model: string | undefined, options) => {
+		process.exitCode = await getCommand(model, options, io);
+	});
+
+program
 	.command("ls")
 	.description("list local models: Hearth's own and those of LM Studio, Hugging Face's cache and Ollama, with their fit")
 	.option("--json", "print JSON")
@@ -83,6 +106,7 @@ program
 	});
 
 try {
+	useProxyFromEnvironment();
 	await program.parseAsync(process.argv);
 } catch (error) {
 	if (error instanceof CommanderError) {
@@ -92,7 +116,7 @@ try {
 		const message = error instanceof Error ? error.message : String(error);
 		process.stderr.write(`hearth: ${message.split("\n")[0]}\n`);
 		if (process.env.HEARTH_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-		process.exitCode = error instanceof CliError ? 2 : 1;
+		process.exitCode = 1;
 	}
 }
 // Runner processes are gone by now; do not let a stray handle keep the CLI alive.

@@ -86,6 +86,32 @@ export const settings = {
 			["on", "1", "true"].includes(oneOf("HEARTH_OTHER_APPS", ["on", "off", "1", "0", "true", "false"])(raw)),
 		configKey: "otherApps",
 	},
+	hfEndpoint: {
+		env: "HF_ENDPOINT",
+		default: (): string => "https://huggingface.co",
+		defaultText: "https://huggingface.co",
+		description: "Hugging Face hub, or a mirror with the same API.",
+		parse: (raw: string) => {
+			const url = new URL(raw); // throws a one-line "Invalid URL" on garbage
+			if (url.protocol !== "https:" && url.protocol !== "http:")
+				throw new Error(`HF_ENDPOINT must be an http(s) URL; got "${raw}"`);
+			return raw.replace(/\/+$/, "");
+		},
+	},
+	hfToken: {
+		env: "HF_TOKEN",
+		default: (): string | undefined => undefined,
+		defaultText: "none",
+		description: "Hugging Face access token, for gated and private repos; sent to HF_ENDPOINT's host only.",
+		parse: (raw: string) => raw.trim(),
+	},
+	downloadStallSeconds: {
+		env: "HEARTH_DOWNLOAD_STALL_SECONDS",
+		default: (): number => 30,
+		defaultText: "30",
+		description: "A download that receives nothing for this long is dropped and resumed.",
+		parse: positiveInteger("HEARTH_DOWNLOAD_STALL_SECONDS"),
+	},
 	logLevel: {
 		env: "HEARTH_LOG_LEVEL",
 		default: (): LogLevel => "warn",

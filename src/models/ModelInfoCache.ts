@@ -10,7 +10,7 @@ interface Entry {
 	invalid?: string;
 }
 
-const VERSION = 1;
+const VERSION = 2;
 
 /**
  * Header facts and validity of model files, keyed by path and trusted while the file's size and

@@ -10,6 +10,8 @@ export interface MemoryEstimate {
 	/** With every layer on the GPU: VRAM, plus the RAM that stays on the host. */
 	fullOffload: { vramBytes: number; ramBytes: number };
 	totalLayers: number;
+	/** The weights' share of `cpuOnlyRamBytes`, to re-estimate another quantization of the same model. */
+	weightsBytes: number;
 }
 
 /**
@@ -49,5 +51,20 @@ export async function estimateMemory(fileInfo: GgufFileInfo, contextLength: numb
 			ramBytes: gpuModel.cpuRam + gpuContext.cpuRam + RUNNER_BASE_BYTES,
 		},
 		totalLayers: layers,
+		weightsBytes: cpuModel.cpuRam + cpuModel.gpuVram,
+	};
+}
+
+/**
+ * The estimate for another file of the same model (another quantization, or all parts of a split
+ * one): the context and runner costs stay, the weights are swapped for `weightsBytes`.
+ */
+export function withWeights(estimate: MemoryEstimate, weightsBytes: number): MemoryEstimate {
+	const delta = weightsBytes - estimate.weightsBytes;
+	return {
+		...estimate,
+		cpuOnlyRamBytes: estimate.cpuOnlyRamBytes + delta,
+		fullOffload: { ...estimate.fullOffload, vramBytes: estimate.fullOffload.vramBytes + delta },
+		weightsBytes,
 	};
 }

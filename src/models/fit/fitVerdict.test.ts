@@ -11,6 +11,7 @@ const estimate = (cpuGiB: number, vramGiB = cpuGiB * 0.9, hostGiB = 0.3): Memory
 	cpuOnlyRamBytes: cpuGiB * GiB,
 	fullOffload: { vramBytes: vramGiB * GiB, ramBytes: hostGiB * GiB },
 	totalLayers: 33,
+	weightsBytes: cpuGiB * 0.7 * GiB,
 });
 const laptop: MachineMemory = { ramTotalBytes: 16 * GiB, ramAvailableBytes: 8 * GiB };
 const withGpu = (freeGiB: number): MachineMemory => ({ ...laptop, vram: { totalBytes: 24 * GiB, freeBytes: freeGiB * GiB } });

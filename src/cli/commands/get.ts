@@ -1,0 +1,156 @@
+import { createInterface } from "node:readline/promises";
+import cliProgress from "cli-progress";
+import { readSetting } from "../../config/settings.js";
+import { detectGpu } from "../../engine/llama/detectGpu.js";
+import { DownloadManager } from "../../hub/DownloadManager.js";
+import { HubClient } from "../../hub/HubClient.js";
+import { type HubFileWithFit, repoFilesWithFit } from "../../hub/repoFilesWithFit.js";
+import { FIT_LABELS } from "../../models/fit/fitVerdict.js";
+import { machineMemory } from "../../models/fit/machineMemory.js";
+import { ModelStore } from "../../models/ModelStore.js";
+import { CliError } from "../CliError.js";
+import { formatBytes } from "../formatBytes.js";
+import { formatCount } from "../formatCount.js";
+import { formatTable } from "../formatTable.js";
+import type { CommandIo } from "./chat.js";
+
+/** The model Hearth offers when none is named: Microsoft's Phi-3-mini-4k-instruct, 4-bit. */
+export const DEFAULT_MODEL = { repo: "microsoft/Phi-3-mini-4k-instruct-gguf", file: "Phi-3-mini-4k-instruct-q4.gguf" } as const;
+
+/** `repo`, `repo@Q4_K_M` or `repo/path/to/file.gguf`. */
+export function parseModelSpec(spec: string | undefined): { repo: string; quant?: string; file?: string } {
+	if (!spec) return { repo: DEFAULT_MODEL.repo, file: DEFAULT_MODEL.file };
+	const at = spec.lastIndexOf("@");
+	if (at > 0) return { repo: spec.slice(0, at), quant: spec.slice(at + 1) };
+	const parts = spec.split("/");
+	if (parts.length > 2) return { repo: parts.slice(0, 2).join("/"), file: parts.slice(2).join("/") };
+	return { repo: spec };
+}
+
+/**
+ * `hearth get [<repo>[@<quant>|/<file>]]`: shows the repo's GGUF files with size, quantization and
+ * whether each fits, then downloads the one asked for (or the recommended one) with a progress bar.
+ * Ctrl+C leaves a .part; the same command resumes it.
+ */
+export async function getCommand(
+	spec: string | undefined,
+	options: { yes?: boolean; json?: boolean },
+	io: CommandIo,
+): Promise<number> {
+	const { repo, quant, file } = parseModelSpec(spec);
+	const hub = new HubClient();
+	const store = new ModelStore();
+	const gpu = await detectGpu(readSetting("gpu"));
+	const listing = await repoFilesWithFit(hub, repo, machineMemory(gpu.vram));
+	if (listing.files.length === 0) throw new CliError(`${repo} has no GGUF model files`);
+	const chosen = choose(listing.files, repo, quant, file);
+	const out = options.json ? io.stderr : io.stdout;
+	if (listing.header)
+		out.write(
+			`${repo}: ${listing.header.architecture}, ${formatCount(listing.header.parameterCount)} parameters, context ${listing.header.contextLength ?? "?"}\n`,
+		);
+	out.write(
+		formatTable(
+			["FILE", "SIZE", "QUANT", "FIT", ""],
+			listing.files.map((f) => [
+				f.path + (f.parts.length > 1 ? ` (+${f.parts.length - 1} parts)` : ""),
+				formatBytes(f.sizeBytes),
+				f.quantization ?? "?",
+				FIT_LABELS[f.fit],
+				[f === chosen ? "← selected" : "", f.recommended ? "(recommended)" : ""].filter(Boolean).join(" "),
+			]),
+		),
+	);
+
+	const manager = new DownloadManager(hub, store.modelsDir);
+	const record = (resumedBytes: number) => ({
+		key: `${repo}/${chosen.path}`,
+		repo,
+		file: chosen.path,
+		quantization: chosen.quantization,
+		path: manager.destination(repo, chosen.path),
+		sizeBytes: chosen.sizeBytes,
+		sha256: chosen.parts.length === 1 ? chosen.parts[0].sha256 : undefined,
+		resumedBytes,
+	});
+	if (manager.isDownloaded(repo, chosen)) {
+		out.write(`Already downloaded: ${repo}/${chosen.path}\n`);
+		if (options.json) io.stdout.write(`${JSON.stringify(record(0), null, 2)}\n`);
+		return 0;
+	}
+	if (chosen.fit === "will_not_fit") out.write(`warning: ${chosen.path} will not fit this machine's free memory\n`);
+	if (!options.yes) {
+		if (!(io.stdin as { isTTY?: boolean }).isTTY) throw new CliError("not downloading without confirmation; add --yes");
+		const rl = createInterface({ input: io.stdin, output: io.stdout });
+		const answer = await rl.question(`Download ${chosen.path} (${formatBytes(chosen.sizeBytes)})? [Y/n] `);
+		rl.close();
+		if (/^n(o)?$/i.test(answer.trim())) return 1;
+	}
+
+	const job = manager.start(repo, chosen);
+	const bar = new cliProgress.SingleBar(
+		{
+			format: " {bar} {percentage}% | {done}/{all} | {speed}/s | ETA {etaText}",
+			hideCursor: true,
+			stream: io.stderr,
+			barsize: 30,
+		},
+		cliProgress.Presets.shades_classic,
+	);
+	const payload = () => ({
+		done: formatBytes(job.progress.bytes),
+		all: formatBytes(chosen.sizeBytes),
+		speed: formatBytes(job.progress.bytesPerSecond),
+		etaText: job.progress.etaSeconds === undefined ? "–" : formatDuration(job.progress.etaSeconds),
+	});
+	bar.start(chosen.sizeBytes, job.progress.bytes, payload());
+	job.onChange((j) => bar.update(j.progress.bytes, payload()));
+	const cancel = () => job.cancel();
+	process.on("SIGINT", cancel);
+	try {
+		const result = await job.done;
+		bar.stop();
+		if (options.json) io.stdout.write(`${JSON.stringify(record(result.resumedBytes), null, 2)}\n`);
+		else
+			io.stdout.write(
+				`Downloaded ${result.key}${result.resumedBytes ? ` (resumed, ${formatBytes(result.resumedBytes)} were already here)` : ""}\nChat with it: hearth chat ${result.key}\n`,
+			);
+		return 0;
+	} catch (error) {
+		bar.stop();
+		if (job.state === "cancelled") {
+			io.stderr.write(
+				`Paused at ${formatBytes(job.progress.bytes)} of ${formatBytes(chosen.sizeBytes)}; run the same command again to resume.\n`,
+			);
+			return 130;
+		}
+		throw error;
+	} finally {
+		process.off("SIGINT", cancel);
+	}
+}
+
+function choose(files: HubFileWithFit[], repo: string, quant?: string, file?: string): HubFileWithFit {
+	if (file) {
+		const match = files.find((f) => f.path === file || f.parts.some((p) => p.path === file));
+		if (!match) throw new CliError(`${repo} has no GGUF file ${file}; it has ${files.map((f) => f.path).join(", ")}`);
+		return match;
+	}
+	if (quant) {
+		const match = files.find((f) => f.quantization?.toLowerCase() === quant.toLowerCase());
+		if (!match)
+			throw new CliError(`${repo} has no ${quant} file; quantizations: ${files.map((f) => f.quantization ?? "?").join(", ")}`);
+		return match;
+	}
+	const recommended = files.find((f) => f.recommended);
+	if (!recommended) throw new CliError(`no file of ${repo} fits this machine's free memory; name one to download it anyway`);
+	return recommended;
+}
+
+function formatDuration(seconds: number): string {
+	if (!Number.isFinite(seconds)) return "–";
+	const s = Math.round(seconds);
+	if (s < 60) return `${s}s`;
+	if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+	return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
+}

@@ -1,0 +1,151 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { readSetting } from "../config/settings.js";
+import { assertSafeRelativePath, parseRepoId } from "../models/safeNames.js";
+import { type DownloadProgress, downloadFile } from "./downloadFile.js";
+import { HubError } from "./errors/HubError.js";
+import type { HubClient, HubFile } from "./HubClient.js";
+
+export type DownloadState = "downloading" | "done" | "failed" | "cancelled";
+
+export interface DownloadResult {
+	/** The model's key in the store: `publisher/repo/file.gguf`. */
+	key: string;
+	path: string;
+	sizeBytes: number;
+	/** Bytes reused from interrupted attempts. */
+	resumedBytes: number;
+}
+
+/** One model download (every part of a split model), shared by everyone who asks for it. */
+export class DownloadJob {
+	state: DownloadState = "downloading";
+	progress: DownloadProgress;
+	error?: HubError | Error;
+	readonly done: Promise<DownloadResult>;
+	private readonly controller = new AbortController();
+	private readonly listeners = new Set<(job: DownloadJob) => void>();
+
+	constructor(
+		readonly id: string,
+		readonly repo: string,
+		readonly file: HubFile,
+		run: (job: DownloadJob, signal: AbortSignal) => Promise<DownloadResult>,
+	) {
+		this.progress = { bytes: 0, totalBytes: file.sizeBytes, bytesPerSecond: 0, resumedFrom: 0 };
+		this.done = run(this, this.controller.signal).then(
+			(result) => {
+				this.state = "done";
+				this.emit();
+				return result;
+			},
+			(error: Error) => {
+				this.state = error instanceof HubError && error.kind === "cancelled" ? "cancelled" : "failed";
+				this.error = error;
+				this.emit();
+				throw error;
+			},
+		);
+		this.done.catch(() => {}); // observed through state and listeners too
+	}
+
+	/** Stops the transfer; the partial file stays, and starting the download again resumes it. */
+	cancel(): void {
+		this.controller.abort();
+	}
+
+	onChange(listener: (job: DownloadJob) => void): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	emit(): void {
+		for (const listener of this.listeners) listener(this);
+	}
+}
+
+/**
+ * Downloads into `<modelsDir>/<publisher>/<repo>/<file>`. Asking again for a file that is being
+ * downloaded joins the transfer in progress instead of starting a second one.
+ */
+export class DownloadManager {
+	private readonly active = new Map<string, DownloadJob>();
+	private readonly finished: DownloadJob[] = [];
+
+	constructor(
+		private readonly hub: HubClient,
+		readonly modelsDir: string,
+	) {}
+
+	/** Where a repo's file lands, checked for safety. */
+	destination(repo: string, path: string): string {
+		const { publisher, repo: name } = parseRepoId(repo);
+		return join(this.modelsDir, publisher, name, ...assertSafeRelativePath(path, "file name"));
+	}
+
+	/** True when every part of the file is already in place. */
+	isDownloaded(repo: string, file: HubFile): boolean {
+		return file.parts.every((p) => existsSync(this.destination(repo, p.path)));
+	}
+
+	start(repo: string, file: HubFile): DownloadJob {
+		const id = `${repo}/${file.path}`;
+		const running = this.active.get(id);
+		if (running) return running;
+		const job = new DownloadJob(id, repo, file, (j, signal) => this.run(j, signal));
+		this.active.set(id, job);
+		job.done
+			.finally(() => {
+				this.active.delete(id);
+				this.finished.push(job);
+			})
+			.catch(() => {});
+		return job;
+	}
+
+	jobs(): DownloadJob[] {
+		return [...this.active.values(), ...this.finished];
+	}
+
+	private async run(job: DownloadJob, signal: AbortSignal): Promise<DownloadResult> {
+		let before = 0;
+		let resumedBytes = 0;
+		for (const part of job.file.parts) {
+			const destination = this.destination(job.repo, part.path);
+			if (existsSync(destination)) {
+				before += part.sizeBytes;
+				continue;
+			}
+			const result = await downloadFile({
+				url: this.hub.resolveUrl(job.repo, part.path),
+				destination,
+				fetch: this.hub.fetch,
+				sha256: part.sha256,
+				sizeBytes: part.sizeBytes,
+				signal,
+				label: `${job.repo}/${part.path}`,
+				tokenSet: this.hub.tokenSet,
+				stallMs: readSetting("downloadStallSeconds") * 1000,
+				onProgress: (p) => {
+					job.progress = {
+						...p,
+						bytes: before + p.bytes,
+						resumedFrom: resumedBytes + p.resumedFrom,
+						totalBytes: job.file.sizeBytes,
+						etaSeconds: p.bytesPerSecond > 0 ? (job.file.sizeBytes - before - p.bytes) / p.bytesPerSecond : undefined,
+					};
+					job.emit();
+				},
+			});
+			before += result.sizeBytes;
+			resumedBytes += result.resumedFrom;
+		}
+		const { publisher, repo } = parseRepoId(job.repo);
+		return {
+			key: `${publisher}/${repo}/${job.file.path}`,
+			path: this.destination(job.repo, job.file.path),
+			sizeBytes: job.file.sizeBytes,
+			resumedBytes,
+		};
+	}
+}

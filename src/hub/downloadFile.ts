@@ -1,0 +1,258 @@
+import { createHash, type Hash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import type { HubFetch } from "./createHubFetch.js";
+import { HubError, hubErrorForStatus } from "./errors/HubError.js";
+
+export interface DownloadProgress {
+	bytes: number;
+	totalBytes?: number;
+	/** Bytes per second over the last few seconds. */
+	bytesPerSecond: number;
+	/** Seconds left at that speed, when the total is known. */
+	etaSeconds?: number;
+	/** Bytes that were already there from an interrupted download. */
+	resumedFrom: number;
+}
+
+export interface DownloadFileOptions {
+	/** The resolve URL; redirects are followed by `fetch`. */
+	url: string;
+	destination: string;
+	fetch: HubFetch;
+	/** The sha256 the hub publishes (tree API `lfs.oid`); checked before the file is put in place. */
+	sha256?: string;
+	sizeBytes?: number;
+	signal?: AbortSignal;
+	onProgress?: (progress: DownloadProgress) => void;
+	/** Drop a connection that sends nothing for this long, and resume. Default 30 s. */
+	stallMs?: number;
+	/** Attempts after the first on dropped connections, stalls, 429 and 5xx. Default 8. */
+	retries?: number;
+	/** First backoff delay, doubled each retry up to 30 s. Default 500 ms. */
+	backoffMs?: number;
+	/** Why a download was described: for messages. */
+	label?: string;
+	tokenSet?: boolean;
+}
+
+export interface DownloadFileResult {
+	path: string;
+	sizeBytes: number;
+	sha256: string;
+	/** Bytes reused from an earlier, interrupted attempt. */
+	resumedFrom: number;
+}
+
+interface PartInfo {
+	sha256?: string;
+	sizeBytes?: number;
+}
+
+/**
+ * Downloads into `<destination>.part` and renames into place only after the size and sha256 check.
+ * Resumes with `Range` after any interruption (a dropped connection, a stall, a killed process); a
+ * server that ignores `Range` restarts the file from zero, never appends to it; 429/5xx and network
+ * failures are retried with backoff; a checksum mismatch deletes the partial file; a full disk
+ * stops at once and keeps it.
+ */
+export async function downloadFile(options: DownloadFileOptions): Promise<DownloadFileResult> {
+	const { destination, signal } = options;
+	const part = `${destination}.part`;
+	const info = `${destination}.part.json`;
+	const label = options.label ?? destination;
+	await mkdir(dirname(destination), { recursive: true });
+	// A partial file of another version of the file (the hub's sha changed) cannot be resumed.
+	const previous = await readFile(info, "utf8").then(
+		(t) => JSON.parse(t) as PartInfo,
+		() => undefined,
+	);
+	if (previous && options.sha256 && previous.sha256 !== options.sha256) await rm(part, { force: true });
+	await writeFile(info, JSON.stringify({ sha256: options.sha256, sizeBytes: options.sizeBytes } satisfies PartInfo));
+
+	let hash = createHash("sha256");
+	let bytes = await stat(part).then(
+		(s) => s.size,
+		() => 0,
+	);
+	if (options.sizeBytes !== undefined && bytes > options.sizeBytes) bytes = await restart(part, (h) => (hash = h));
+	if (bytes > 0) await hashExisting(part, hash, signal);
+	const resumedFrom = bytes;
+	const speed = new SpeedMeter();
+	const report = () =>
+		options.onProgress?.({
+			bytes,
+			totalBytes: options.sizeBytes,
+			bytesPerSecond: speed.rate(),
+			etaSeconds: options.sizeBytes !== undefined && speed.rate() > 0 ? (options.sizeBytes - bytes) / speed.rate() : undefined,
+			resumedFrom,
+		});
+	report();
+
+	const retries = options.retries ?? 8;
+	let backoff = options.backoffMs ?? 500;
+	for (let attempt = 0; ; attempt++) {
+		if (signal?.aborted) throw cancelled(label);
+		let failure: HubError | Error | undefined;
+		const complete = options.sizeBytes !== undefined && bytes === options.sizeBytes;
+		if (!complete) {
+			try {
+				const outcome = await transfer();
+				if (outcome === "restart") {
+					bytes = await restart(part, (h) => (hash = h));
+					continue;
+				}
+			} catch (error) {
+				if (signal?.aborted) throw cancelled(label);
+				if (error instanceof HubError && error.kind !== "unavailable" && error.kind !== "rate_limited") throw error;
+				failure = error as Error;
+			}
+		}
+		if (!failure && (options.sizeBytes === undefined || bytes === options.sizeBytes)) break;
+		if (attempt >= retries)
+			throw failure instanceof HubError
+				? failure
+				: new HubError(
+						"unavailable",
+						`Download of ${label} kept failing (${failure?.message ?? "connection closed early"}); run it again to resume`,
+					);
+		await sleep(retryDelay(failure, backoff), signal).catch(() => {
+			throw cancelled(label);
+		});
+		backoff = Math.min(backoff * 2, 30_000);
+	}
+
+	const digest = hash.digest("hex");
+	if (options.sha256 && digest !== options.sha256) {
+		await rm(part, { force: true });
+		await rm(info, { force: true });
+		throw new HubError(
+			"checksum_mismatch",
+			`Download of ${label} is corrupt: sha256 ${digest} but the hub publishes ${options.sha256}; the partial file was deleted, run the download again`,
+		);
+	}
+	await rename(part, destination);
+	await rm(info, { force: true });
+	return { path: destination, sizeBytes: bytes, sha256: digest, resumedFrom };
+
+	/** One request: appends what arrives; "restart" when the server ignored our Range. */
+	async function transfer(): Promise<"done" | "restart"> {
+		const attempt = new AbortController();
+		const stop = () => attempt.abort();
+		signal?.addEventListener("abort", stop, { once: true });
+		let stalled = false;
+		let timer: NodeJS.Timeout | undefined;
+		const arm = () => {
+			clearTimeout(timer);
+			timer = setTimeout(() => {
+				stalled = true;
+				attempt.abort();
+			}, options.stallMs ?? 30_000);
+		};
+		arm();
+		try {
+			const headers: Record<string, string> = bytes > 0 ? { Range: `bytes=${bytes}-` } : {};
+			const response = await options.fetch(options.url, { headers, signal: attempt.signal });
+			if (response.status === 416) {
+				await response.body?.cancel();
+				return bytes === options.sizeBytes ? "done" : "restart";
+			}
+			if (!response.ok) {
+				await response.body?.cancel();
+				const error = hubErrorForStatus(response.status, label, Boolean(options.tokenSet));
+				(error as HubError & { retryAfter?: string }).retryAfter = response.headers.get("retry-after") ?? undefined;
+				throw error;
+			}
+			if (bytes > 0) {
+				const start = /^bytes (\d+)-/.exec(response.headers.get("content-range") ?? "")?.[1];
+				if (response.status !== 206 || Number(start) !== bytes) {
+					// The server sent the whole file: start over rather than append it to what we have.
+					await response.body?.cancel();
+					return "restart";
+				}
+			}
+			const file = await open(part, bytes > 0 ? "a" : "w");
+			try {
+				for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+					arm();
+					try {
+						await file.write(chunk);
+					} catch (error) {
+						if ((error as NodeJS.ErrnoException).code === "ENOSPC")
+							throw new HubError(
+								"disk_full",
+								`The disk is full while downloading ${label}; free some space and run the download again to resume`,
+							);
+						throw error;
+					}
+					hash.update(chunk);
+					bytes += chunk.length;
+					speed.add(chunk.length);
+					report();
+				}
+			} finally {
+				await file.close();
+			}
+			return "done";
+		} catch (error) {
+			if (stalled) throw new Error(`no data for ${(options.stallMs ?? 30_000) / 1000} s`);
+			if (error instanceof HubError) throw error;
+			if (signal?.aborted) throw error;
+			throw new Error((error as Error).message);
+		} finally {
+			clearTimeout(timer);
+			signal?.removeEventListener("abort", stop);
+		}
+	}
+}
+
+async function restart(part: string, setHash: (h: Hash) => void): Promise<number> {
+	await writeFile(part, "");
+	setHash(createHash("sha256"));
+	return 0;
+}
+
+async function hashExisting(path: string, hash: Hash, signal?: AbortSignal): Promise<void> {
+	for await (const chunk of createReadStream(path, { signal })) hash.update(chunk as Buffer);
+}
+
+function retryDelay(failure: Error | undefined, backoff: number): number {
+	const retryAfter = Number((failure as { retryAfter?: string } | undefined)?.retryAfter);
+	return Number.isFinite(retryAfter) && retryAfter >= 0 ? Math.min(retryAfter * 1000, 60_000) : backoff;
+}
+
+function cancelled(label: string): HubError {
+	return new HubError("cancelled", `Download of ${label} was cancelled; run it again to resume`);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+	return new Promise((resolve, reject) => {
+		if (signal?.aborted) return reject(signal.reason);
+		const timer = setTimeout(resolve, ms);
+		signal?.addEventListener(
+			"abort",
+			() => {
+				clearTimeout(timer);
+				reject(signal.reason);
+			},
+			{ once: true },
+		);
+	});
+}
+
+/** Bytes per second over a sliding window of a few seconds. */
+class SpeedMeter {
+	private readonly samples: [number, number][] = [];
+	add(n: number): void {
+		const now = performance.now();
+		this.samples.push([now, n]);
+		while (this.samples.length > 1 && now - this.samples[0][0] > 3000) this.samples.shift();
+	}
+	rate(): number {
+		if (this.samples.length < 2) return 0;
+		const span = (this.samples.at(-1)![0] - this.samples[0][0]) / 1000;
+		const total = this.samples.slice(1).reduce((sum, [, n]) => sum + n, 0);
+		return span > 0 ? total / span : 0;
+	}
+}

@@ -1,0 +1,12 @@
+import { EnvHttpProxyAgent, setGlobalDispatcher } from "undici";
+
+/**
+ * Routes every fetch of this process (Node's own, @huggingface/hub's, node-llama-cpp's) through
+ * HTTPS_PROXY / HTTP_PROXY, honouring NO_PROXY, when they are set. Node's built-in fetch reads the
+ * same global dispatcher as the undici package.
+ */
+export function useProxyFromEnvironment(env: NodeJS.ProcessEnv = process.env): boolean {
+	const proxied = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"].some((k) => env[k]);
+	if (proxied) setGlobalDispatcher(new EnvHttpProxyAgent());
+	return proxied;
+}
