@@ -2,11 +2,17 @@
  * `npm run bench -- <name> [options]`: benchmarks print numbers, they never pass or fail.
  * Run them on an idle machine: anything else on the cores (a build, tests) skews the results.
  */
+import { downloadBench } from "./downloadBench.js";
 import { engineBench } from "./engineBench.js";
 import { fitBench } from "./fitBench.js";
 import { modelsBench } from "./modelsBench.js";
 
-const benches: Record<string, (args: string[]) => Promise<void>> = { engine: engineBench, models: modelsBench, fit: fitBench };
+const benches: Record<string, (args: string[]) => Promise<void>> = {
+	engine: engineBench,
+	models: modelsBench,
+	fit: fitBench,
+	download: downloadBench,
+};
 
 const [name = "engine", ...rest] = process.argv.slice(2);
 const bench = benches[name];
