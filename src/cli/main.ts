@@ -8,6 +8,7 @@ import { inspectCommand } from "./commands/inspect.js";
 import { lsCommand } from "./commands/ls.js";
 import { rmCommand } from "./commands/rm.js";
 import { searchCommand } from "./commands/search.js";
+import { serveCommand } from "./commands/serve.js";
 import { gpuLayersOption, integerOption, numberOption } from "./parseOptions.js";
 
 const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
@@ -24,6 +25,17 @@ const program = new Command("hearth")
 	.addHelpText("after", settingsHelp())
 	.showSuggestionAfterError()
 	.exitOverride();
+
+program
+	.command("serve")
+	.description("serve the web UI and the OpenAI, Ollama and LM Studio APIs (default http://127.0.0.1:1234)")
+	.option("--host <address>", "address to listen on (default 127.0.0.1; 0.0.0.0 serves the network)")
+	.option("--port <n>", "port (default 1234)", integerOption(0))
+	.option("--api-key <key>", "require this key on every request but /health")
+	.option("--cors <origins>", 'browser origins allowed to call the API, comma-separated, or "*"')
+	.action(async (options) => {
+		process.exitCode = await serveCommand(options);
+	});
 
 program
 	.command("chat")

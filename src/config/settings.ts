@@ -86,6 +86,88 @@ export const settings = {
 			["on", "1", "true"].includes(oneOf("HEARTH_OTHER_APPS", ["on", "off", "1", "0", "true", "false"])(raw)),
 		configKey: "otherApps",
 	},
+	host: {
+		env: "HEARTH_HOST",
+		default: (): string => "127.0.0.1",
+		defaultText: "127.0.0.1",
+		description: "Address the server listens on. Anything but loopback serves the network: set HEARTH_API_KEY then.",
+		parse: (raw: string) => raw.trim(),
+	},
+	port: {
+		env: "HEARTH_PORT",
+		default: (): number => 1234,
+		defaultText: "1234",
+		description: "Port of the server (web UI and every API).",
+		parse: (raw: string) => {
+			const n = Number(raw);
+			if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`HEARTH_PORT must be a port number; got "${raw}"`);
+			return n;
+		},
+	},
+	apiKey: {
+		env: "HEARTH_API_KEY",
+		default: (): string | undefined => undefined,
+		defaultText: "none",
+		description: "When set, every request but /health must carry it (Authorization: Bearer <key> or x-api-key).",
+		parse: (raw: string) => raw.trim(),
+	},
+	cors: {
+		env: "HEARTH_CORS",
+		default: (): string[] => [],
+		defaultText: "off",
+		description: 'Origins allowed to call the API from a browser, comma-separated, or "*" for any (never with credentials).',
+		parse: (raw: string) =>
+			raw
+				.split(",")
+				.map((s) => s.trim())
+				.filter(Boolean),
+	},
+	ttlSeconds: {
+		env: "HEARTH_TTL",
+		default: (): number => 3600,
+		defaultText: "3600",
+		description: "Seconds a model loaded on demand stays in memory after its last request (a request's ttl overrides).",
+		parse: (raw: string) => {
+			const n = Number(raw);
+			if (!Number.isInteger(n) || n < 0) throw new Error(`HEARTH_TTL must be a whole number of seconds; got "${raw}"`);
+			return n;
+		},
+	},
+	maxModels: {
+		env: "HEARTH_MAX_MODELS",
+		default: (): number => 1,
+		defaultText: "1",
+		description: "Models loaded at once; loading one more unloads the least recently used idle one.",
+		parse: positiveInteger("HEARTH_MAX_MODELS"),
+	},
+	parallel: {
+		env: "HEARTH_PARALLEL",
+		default: (): number => 4,
+		defaultText: "4",
+		description: "Requests one model answers at the same time (sequences of one context, batched together).",
+		parse: positiveInteger("HEARTH_PARALLEL"),
+	},
+	queue: {
+		env: "HEARTH_QUEUE",
+		default: (): number => 32,
+		defaultText: "32",
+		description: "Requests that may wait for a busy model; past that the server answers 503 with Retry-After.",
+		parse: positiveInteger("HEARTH_QUEUE"),
+	},
+	maxBodyMb: {
+		env: "HEARTH_MAX_BODY_MB",
+		default: (): number => 16,
+		defaultText: "16",
+		description: "Largest request body accepted, in MiB; larger ones get 413.",
+		parse: positiveInteger("HEARTH_MAX_BODY_MB"),
+	},
+	shutdownGraceSeconds: {
+		env: "HEARTH_SHUTDOWN_GRACE",
+		default: (): number => 10,
+		defaultText: "10",
+		description: "On SIGTERM/SIGINT, seconds in-flight requests get to finish before they are stopped.",
+		parse: positiveInteger("HEARTH_SHUTDOWN_GRACE"),
+	},
 	hfEndpoint: {
 		env: "HF_ENDPOINT",
 		default: (): string => "https://huggingface.co",

@@ -30,6 +30,9 @@ export interface LoadOptions {
 	force?: boolean;
 }
 
+/** Output constrained by a grammar: any JSON value, or JSON matching a schema. */
+export type OutputFormat = { type: "json" } | { type: "json_schema"; schema: Record<string, unknown> };
+
 /** Sampling shared by chat and completion requests. Unset fields take the documented defaults. */
 export interface SamplingOptions {
 	/** 0 is greedy. Default 0.8. */
@@ -52,6 +55,8 @@ export interface SamplingOptions {
 	stop?: string[];
 	/** Same seed, prompt and settings give the same tokens. Default: the model's seed, else random. */
 	seed?: number;
+	/** Constrain the output to JSON (by grammar, so it always parses unless cut short). */
+	format?: OutputFormat;
 }
 
 export interface ChatRequest extends SamplingOptions {

@@ -37,6 +37,7 @@ export function resolveSampling(options: SamplingOptions, modelSeed?: number): R
 		maxTokens: options.maxTokens,
 		stop: (options.stop ?? []).filter((x) => x !== ""),
 		seed,
+		format: options.format,
 	};
 }
 

@@ -6,6 +6,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { LogLevel } from "../../config/settings.js";
 import { ContextOverflowError } from "../errors/ContextOverflowError.js";
+import { InvalidSchemaError } from "../errors/InvalidSchemaError.js";
 import { ModelLoadError } from "../errors/ModelLoadError.js";
 import { ModelTooLargeError } from "../errors/ModelTooLargeError.js";
 import { RunnerExitedError } from "../errors/RunnerExitedError.js";
@@ -160,6 +161,8 @@ function reviveError(payload: RunnerErrorPayload): Error {
 	if (payload.name === "ContextOverflowError")
 		return new ContextOverflowError(Number(data.promptTokens), Number(data.contextLength));
 	if (payload.name === "ModelTooLargeError") return new ModelTooLargeError(Number(data.neededBytes), Number(data.availableBytes));
+	if (payload.name === "InvalidSchemaError")
+		return new InvalidSchemaError(payload.message.replace(/^The JSON schema cannot be enforced: /, ""));
 	const error = new Error(payload.message);
 	error.name = payload.name;
 	return error;

@@ -7,6 +7,7 @@ import {
 	type LlamaContext,
 	type LlamaContextSequence,
 	type LlamaEmbeddingContext,
+	type LlamaGrammar,
 	type LlamaModel,
 	type LlamaText,
 	resolveChatWrapper,
@@ -14,8 +15,9 @@ import {
 	SpecialTokensText,
 	type Token,
 } from "node-llama-cpp";
-import type { ChatMessage, GenerationResult, RenderedPrompt, StopReason, TemplateInfo } from "../Engine.js";
+import type { ChatMessage, GenerationResult, OutputFormat, RenderedPrompt, StopReason, TemplateInfo } from "../Engine.js";
 import { ContextOverflowError } from "../errors/ContextOverflowError.js";
+import { InvalidSchemaError } from "../errors/InvalidSchemaError.js";
 import { StopStringMatcher } from "../StopStringMatcher.js";
 import type { ResolvedSampling, RunnerGenerateInput, RunnerLoaded, RunnerLoadOptions } from "./runnerProtocol.js";
 
@@ -36,6 +38,7 @@ export class RunnerModel {
 	private readonly free: Slot[];
 	private readonly waiting: ((slot: Slot) => void)[] = [];
 	private embeddingContext: Promise<LlamaEmbeddingContext> | undefined;
+	private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
 
 	private constructor(
 		private readonly llama: Llama,
@@ -189,6 +192,7 @@ export class RunnerModel {
 								lastTokens: 64,
 							},
 				customStopTriggers: templateStops,
+				grammar: sampling.format && (await this.grammarFor(sampling.format)),
 				signal: stopSignal,
 				stopOnAbortSignal: true,
 				disableContextShift: true,
@@ -225,6 +229,23 @@ export class RunnerModel {
 				seed: sampling.seed,
 			},
 		};
+	}
+
+	/** Grammars are compiled once per format and reused. */
+	private grammarFor(format: OutputFormat): Promise<LlamaGrammar> {
+		const key = JSON.stringify(format);
+		let grammar = this.grammars.get(key);
+		if (!grammar) {
+			grammar =
+				format.type === "json"
+					? this.llama.getGrammarFor("json")
+					: this.llama.createGrammarForJsonSchema(format.schema as never).catch((error: Error) => {
+							throw new InvalidSchemaError(error.message);
+						});
+			grammar.catch(() => this.grammars.delete(key));
+			this.grammars.set(key, grammar);
+		}
+		return grammar;
 	}
 
 	async dispose(): Promise<void> {

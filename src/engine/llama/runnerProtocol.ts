@@ -25,7 +25,8 @@ export interface RunnerLoadOptions {
 export type RunnerGenerateInput = { kind: "chat"; messages: ChatMessage[] } | { kind: "completion"; prompt: string };
 
 /** Sampling after defaults are applied; the seed is always chosen by the parent so it can be reported. */
-export type ResolvedSampling = Required<Omit<SamplingOptions, "maxTokens">> & { maxTokens?: number };
+export type ResolvedSampling = Required<Omit<SamplingOptions, "maxTokens" | "format">> &
+	Pick<SamplingOptions, "maxTokens" | "format">;
 
 export type RunnerRequest =
 	| { type: "load"; options: RunnerLoadOptions }

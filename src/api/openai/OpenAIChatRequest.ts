@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { SamplingFields } from "./SamplingFields.js";
+
+const TextPart = z.object({ type: z.literal("text"), text: z.string() });
+/** Message content: a string or text parts (images are not supported by llama.cpp text models). */
+const Content = z.union([z.string(), z.array(TextPart)]);
+
+export const OpenAIChatMessage = z.discriminatedUnion("role", [
+	z.looseObject({ role: z.literal("system"), content: Content }),
+	/** OpenAI's newer name for system messages. */
+	z.looseObject({ role: z.literal("developer"), content: Content }),
+	z.looseObject({ role: z.literal("user"), content: Content }),
+	z.looseObject({ role: z.literal("assistant"), content: Content.nullish() }),
+]);
+export type OpenAIChatMessage = z.infer<typeof OpenAIChatMessage>;
+
+/** `response_format`: free text, any JSON object, or JSON matching a schema — enforced by grammar. */
+export const ResponseFormat = z.discriminatedUnion("type", [
+	z.object({ type: z.literal("text") }),
+	z.object({ type: z.literal("json_object") }),
+	z.object({
+		type: z.literal("json_schema"),
+		json_schema: z.looseObject({
+			name: z.string().optional(),
+			schema: z.record(z.string(), z.unknown()),
+			strict: z.boolean().nullish(),
+		}),
+	}),
+]);
+
+/** POST /v1/chat/completions, as the OpenAI API defines it, plus llama.cpp's sampling fields. */
+export const OpenAIChatRequest = z.looseObject({
+	...SamplingFields,
+	/** Model key, short key or path; loaded just in time. */
+	model: z.string().min(1),
+	messages: z.array(OpenAIChatMessage).min(1),
+	response_format: ResponseFormat.nullish(),
+});
+export type OpenAIChatRequest = z.infer<typeof OpenAIChatRequest>;

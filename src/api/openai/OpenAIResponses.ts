@@ -1,0 +1,88 @@
+import { z } from "zod";
+
+export const FinishReason = z.enum(["stop", "length", "tool_calls"]);
+export type FinishReason = z.infer<typeof FinishReason>;
+
+export const Usage = z.object({ prompt_tokens: z.number(), completion_tokens: z.number(), total_tokens: z.number() });
+export type Usage = z.infer<typeof Usage>;
+
+/** A non-streamed chat answer. */
+export const OpenAIChatCompletion = z.object({
+	id: z.string(),
+	object: z.literal("chat.completion"),
+	created: z.number(),
+	model: z.string(),
+	system_fingerprint: z.string(),
+	choices: z.array(
+		z.object({
+			index: z.number(),
+			message: z.object({ role: z.literal("assistant"), content: z.string() }),
+			logprobs: z.null(),
+			finish_reason: FinishReason,
+		}),
+	),
+	usage: Usage,
+});
+export type OpenAIChatCompletion = z.infer<typeof OpenAIChatCompletion>;
+
+/** One server-sent event of a streamed chat answer. */
+export const OpenAIChatChunk = z.object({
+	id: z.string(),
+	object: z.literal("chat.completion.chunk"),
+	created: z.number(),
+	model: z.string(),
+	system_fingerprint: z.string(),
+	choices: z.array(
+		z.object({
+			index: z.number(),
+			delta: z.object({ role: z.literal("assistant").optional(), content: z.string().optional() }),
+			logprobs: z.null(),
+			finish_reason: FinishReason.nullable(),
+		}),
+	),
+	/** Only on the last chunk, and only with stream_options.include_usage. */
+	usage: Usage.nullable().optional(),
+});
+export type OpenAIChatChunk = z.infer<typeof OpenAIChatChunk>;
+
+/** A text completion, whole or one streamed chunk. */
+export const OpenAITextCompletion = z.object({
+	id: z.string(),
+	object: z.literal("text_completion"),
+	created: z.number(),
+	model: z.string(),
+	system_fingerprint: z.string(),
+	choices: z.array(z.object({ index: z.number(), text: z.string(), logprobs: z.null(), finish_reason: FinishReason.nullable() })),
+	usage: Usage.nullable().optional(),
+});
+export type OpenAITextCompletion = z.infer<typeof OpenAITextCompletion>;
+
+export const OpenAIEmbeddingList = z.object({
+	object: z.literal("list"),
+	data: z.array(
+		z.object({ object: z.literal("embedding"), index: z.number(), embedding: z.union([z.array(z.number()), z.string()]) }),
+	),
+	model: z.string(),
+	usage: z.object({ prompt_tokens: z.number(), total_tokens: z.number() }),
+});
+export type OpenAIEmbeddingList = z.infer<typeof OpenAIEmbeddingList>;
+
+/** GET /v1/models: downloaded models; loaded ones say so with their context length. */
+export const OpenAIModelList = z.object({
+	object: z.literal("list"),
+	data: z.array(
+		z.object({
+			id: z.string(),
+			object: z.literal("model"),
+			created: z.number(),
+			owned_by: z.string(),
+			/** Hearth: whether it is in memory now. */
+			loaded: z.boolean(),
+			/** Hearth: the model's trained context length. */
+			max_context_length: z.number().optional(),
+			/** Hearth: the context length it is loaded with. */
+			loaded_context_length: z.number().optional(),
+		}),
+	),
+});
+export type OpenAIModelList = z.infer<typeof OpenAIModelList>;

@@ -1,0 +1,52 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HttpError } from "./HttpError.js";
+import { openAIErrorResponse } from "./openai/openAIFrames.js";
+import { openAIRoutes } from "./routes/openai.js";
+import type { ServerContext } from "./ServerContext.js";
+import type { ServerLog } from "./ServerLog.js";
+import { type SecurityOptions, securityGate } from "./securityGate.js";
+import { toHttpError } from "./toHttpError.js";
+
+export interface AppOptions {
+	security: Omit<SecurityOptions, "openPaths">;
+	maxBodyBytes: number;
+	log: ServerLog;
+}
+
+/** Each dialect's error shape, chosen by path: Ollama's `{"error": "…"}` under /api, OpenAI's elsewhere. */
+export function errorResponseFor(path: string, error: HttpError): Response {
+	if (path.startsWith("/api/") && !path.startsWith("/api/v0/"))
+		return Response.json({ error: error.message }, { status: error.status, headers: error.headers });
+	return openAIErrorResponse(error);
+}
+
+/** The HTTP app: the gate, then the routes of every dialect, on one port. */
+export function createApp(ctx: ServerContext, options: AppOptions): Hono {
+	const app = new Hono();
+	app.onError((error, c) => {
+		const http = toHttpError(error);
+		if (http.status >= 500) options.log.write("error", "http", `${c.req.method} ${c.req.path}: ${http.message}`);
+		return errorResponseFor(c.req.path, http);
+	});
+	app.notFound((c) => errorResponseFor(c.req.path, new HttpError(404, `No route ${c.req.method} ${c.req.path}`, "not_found")));
+	app.use(
+		bodyLimit({
+			maxSize: options.maxBodyBytes,
+			onError: (c) =>
+				errorResponseFor(
+					c.req.path,
+					new HttpError(
+						413,
+						`The request body is larger than ${options.maxBodyBytes} bytes (HEARTH_MAX_BODY_MB)`,
+						"body_too_large",
+					),
+				),
+		}),
+	);
+	app.use(securityGate({ ...options.security, openPaths: (path) => path === "/health" }));
+
+	app.get("/health", (c) => c.json({ status: "ok" }));
+	app.route("/", openAIRoutes(ctx));
+	return app;
+}

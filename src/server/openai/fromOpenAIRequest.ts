@@ -1,0 +1,59 @@
+import type { OpenAIChatMessage, OpenAIChatRequest } from "../../api/openai/OpenAIChatRequest.js";
+import type { OpenAICompletionRequest } from "../../api/openai/OpenAICompletionRequest.js";
+import type { ChatMessage, OutputFormat, SamplingOptions } from "../../engine/Engine.js";
+import { HttpError } from "../HttpError.js";
+
+export interface TranslatedRequest {
+	model: string;
+	sampling: SamplingOptions;
+	stream: boolean;
+	includeUsage: boolean;
+	ttlSeconds?: number;
+}
+
+/** OpenAI's sampling fields (and llama.cpp's extras) as Hearth's sampling options; unset stays unset. */
+export function fromOpenAISampling(body: OpenAIChatRequest | OpenAICompletionRequest): TranslatedRequest {
+	const unset = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
+	if (Array.isArray(body.tools) && body.tools.length > 0)
+		throw new HttpError(
+			400,
+			"tools are not supported yet: Hearth does not do function calling",
+			"unsupported_parameter",
+			"tools",
+		);
+	return {
+		model: body.model,
+		stream: Boolean(body.stream),
+		includeUsage: Boolean(body.stream_options?.include_usage),
+		ttlSeconds: unset(body.ttl),
+		sampling: {
+			temperature: unset(body.temperature),
+			topP: unset(body.top_p),
+			topK: unset(body.top_k),
+			minP: unset(body.min_p),
+			repeatPenalty: unset(body.repeat_penalty),
+			presencePenalty: unset(body.presence_penalty),
+			frequencyPenalty: unset(body.frequency_penalty),
+			maxTokens: unset(body.max_completion_tokens) ?? unset(body.max_tokens),
+			stop: body.stop == null ? undefined : typeof body.stop === "string" ? [body.stop] : body.stop,
+			seed: unset(body.seed),
+		},
+	};
+}
+
+/** A chat request: messages flattened to text, `response_format` to a grammar. */
+export function fromOpenAIChatRequest(body: OpenAIChatRequest): TranslatedRequest & { messages: ChatMessage[] } {
+	const base = fromOpenAISampling(body);
+	const format: OutputFormat | undefined =
+		body.response_format?.type === "json_object"
+			? { type: "json" }
+			: body.response_format?.type === "json_schema"
+				? { type: "json_schema", schema: body.response_format.json_schema.schema }
+				: undefined;
+	return { ...base, sampling: { ...base.sampling, format }, messages: body.messages.map(toChatMessage) };
+}
+
+function toChatMessage(m: OpenAIChatMessage): ChatMessage {
+	const text = (c: typeof m.content) => (c == null ? "" : typeof c === "string" ? c : c.map((p) => p.text).join("\n"));
+	return { role: m.role === "developer" ? "system" : m.role, content: text(m.content) };
+}

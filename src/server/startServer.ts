@@ -1,0 +1,122 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { readSetting } from "../config/settings.js";
+import { LlamaCppEngine } from "../engine/llama/LlamaCppEngine.js";
+import { Scheduler } from "../engine/Scheduler.js";
+import { ModelStore } from "../models/ModelStore.js";
+import { createApp } from "./createApp.js";
+import { ServerLog } from "./ServerLog.js";
+import { isLoopback } from "./securityGate.js";
+
+export interface ServerOptions {
+	host?: string;
+	port?: number;
+	apiKey?: string;
+	corsOrigins?: string[];
+	/** Where startup lines go. Default: stdout. */
+	print?: (line: string) => void;
+	/** Settings are read from here. Default: process.env. */
+	env?: NodeJS.ProcessEnv;
+}
+
+export interface RunningServer {
+	url: string;
+	/** Stops accepting, lets in-flight requests finish for the grace period, then stops them and unloads every model. */
+	close(): Promise<void>;
+}
+
+export const VERSION = "0.1.0";
+
+/** `hearth serve`: the web UI and every API on one port, 127.0.0.1:1234 by default. */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+	const env = options.env ?? process.env;
+	const setting = <N extends Parameters<typeof readSetting>[0]>(name: N) => readSetting(name, env);
+	const host = options.host ?? setting("host");
+	const port = options.port ?? setting("port");
+	const apiKey = options.apiKey ?? setting("apiKey");
+	const corsOrigins = options.corsOrigins ?? setting("cors");
+	const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+	const log = new ServerLog(setting("logLevel"));
+	const engine = new LlamaCppEngine({
+		logLevel: setting("logLevel"),
+		contextLength: setting("contextLength"),
+		threads: setting("threads"),
+		gpu: setting("gpu"),
+		onLog: (level, message, modelId) => log.write(level, modelId, message),
+	});
+	const store = new ModelStore(env);
+	const scheduler = new Scheduler(engine, (identifier) => store.resolve(identifier), {
+		ttlSeconds: setting("ttlSeconds"),
+		maxLoadedModels: setting("maxModels"),
+		parallel: setting("parallel"),
+		queueLimit: setting("queue"),
+	});
+	engine.onUnload((id, reason) => log.write(reason === "crashed" ? "error" : "info", "server", `unloaded ${id} (${reason})`));
+	const app = createApp(
+		{ scheduler, store, version: `hearth-${VERSION}` },
+		{ security: { host, port, apiKey, corsOrigins }, maxBodyBytes: setting("maxBodyMb") * 2 ** 20, log },
+	);
+
+	let inFlight = 0;
+	let idle: (() => void) | undefined;
+	const server = serve({
+		fetch: async (request) => {
+			inFlight++;
+			try {
+				return await app.fetch(request);
+			} finally {
+				inFlight--;
+				if (inFlight === 0) idle?.();
+			}
+		},
+		hostname: host,
+		port,
+	}) as Server;
+	await new Promise<void>((resolve, reject) => {
+		server.once("listening", resolve);
+		server.once("error", (error: NodeJS.ErrnoException) =>
+			reject(
+				error.code === "EADDRINUSE"
+					? new Error(`Port ${port} is in use: is Hearth (or LM Studio) already running? Use --port`)
+					: error,
+			),
+		);
+	});
+	const actualPort = (server.address() as AddressInfo).port;
+	const shown = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+	const url = `http://${shown.includes(":") ? `[${shown}]` : shown}:${actualPort}`;
+	print(`Hearth ${VERSION} is serving on ${url}`);
+	print(`  OpenAI:    ${url}/v1  (models, chat/completions, completions, embeddings)`);
+	print(
+		`  settings:  models in ${store.modelsDir}; ${setting("maxModels")} model(s) at once, ${setting("parallel")} requests each, idle unload after ${setting("ttlSeconds")} s`,
+	);
+	print(
+		`  security:  ${apiKey ? "API key required" : "no API key"}; CORS ${corsOrigins.length ? corsOrigins.join(", ") : "off"}`,
+	);
+	if (!isLoopback(host))
+		print(
+			`warning: serving on the network (${host})${apiKey ? "" : " WITHOUT an API key: anyone who can reach this machine can use it; set HEARTH_API_KEY"}`,
+		);
+
+	let closing: Promise<void> | undefined;
+	return {
+		url,
+		close: () => {
+			closing ??= (async () => {
+				server.close();
+				server.closeIdleConnections();
+				const grace = setting("shutdownGraceSeconds") * 1000;
+				if (inFlight > 0)
+					await new Promise<void>((resolve) => {
+						idle = resolve;
+						setTimeout(resolve, grace).unref();
+					});
+				// Whatever still runs is stopped with its model.
+				await engine.dispose();
+				server.closeAllConnections();
+			})();
+			return closing;
+		},
+	};
+}
