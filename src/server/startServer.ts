@@ -53,21 +53,47 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 		queueLimit: setting("queue"),
 	});
 	engine.onUnload((id, reason) => log.write(reason === "crashed" ? "error" : "info", "server", `unloaded ${id} (${reason})`));
-	const app = createApp(
-		{ scheduler, store, version: `hearth-${VERSION}` },
-		{ security: { host, port, apiKey, corsOrigins }, maxBodyBytes: setting("maxBodyMb") * 2 ** 20, log },
-	);
-
+	let app: ReturnType<typeof createApp> | undefined;
 	let inFlight = 0;
 	let idle: (() => void) | undefined;
 	const server = serve({
 		fetch: async (request) => {
 			inFlight++;
-			try {
-				return await app.fetch(request);
-			} finally {
+			let counted = true;
+			const done = () => {
+				if (!counted) return;
+				counted = false;
 				inFlight--;
 				if (inFlight === 0) idle?.();
+			};
+			try {
+				if (!app) return new Response("starting", { status: 503 });
+				const response = await app.fetch(request);
+				if (!response.body) return response;
+				// A streamed answer is in flight until its body ends, not when its headers are sent.
+				const reader = response.body.getReader();
+				const body = new ReadableStream<Uint8Array>({
+					async pull(controller) {
+						const next = await reader.read().catch((error: unknown) => {
+							done();
+							throw error;
+						});
+						if (next.done) {
+							done();
+							controller.close();
+						} else controller.enqueue(next.value);
+					},
+					cancel(reason) {
+						done();
+						return reader.cancel(reason);
+					},
+				});
+				return new Response(body, response);
+			} catch (error) {
+				done();
+				throw error;
+			} finally {
+				if (!app) done();
 			}
 		},
 		hostname: host,
@@ -84,6 +110,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 		);
 	});
 	const actualPort = (server.address() as AddressInfo).port;
+	// Created once the port is known (it may have been 0): the Host check compares against it.
+	app = createApp(
+		{ scheduler, store, version: `hearth-${VERSION}` },
+		{ security: { host, port: actualPort, apiKey, corsOrigins }, maxBodyBytes: setting("maxBodyMb") * 2 ** 20, log },
+	);
+
 	const shown = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
 	const url = `http://${shown.includes(":") ? `[${shown}]` : shown}:${actualPort}`;
 	print(`Hearth ${VERSION} is serving on ${url}`);

@@ -11,6 +11,7 @@ import type { RunnerErrorPayload, RunnerReply, RunnerRequest } from "./runnerPro
 
 const send = (reply: RunnerReply) => process.send?.(reply);
 const aborts = new Map<number, AbortController>();
+const running = new Set<Promise<unknown>>();
 let model: RunnerModel | undefined;
 
 const LEVELS: Record<LogLevel, LlamaLogLevel> = {
@@ -70,7 +71,10 @@ async function handle(request: RunnerRequest): Promise<void> {
 			return;
 		}
 		case "shutdown":
+			// Stop what is generating and let it settle before the model goes: disposing under a
+			// running generation throws inside node-llama-cpp.
 			for (const controller of aborts.values()) controller.abort();
+			await Promise.allSettled(running);
 			await model?.dispose().catch(() => {});
 			process.exit(0);
 			return;
@@ -85,13 +89,15 @@ async function handle(request: RunnerRequest): Promise<void> {
 			case "generate": {
 				const controller = new AbortController();
 				aborts.set(id, controller);
+				const generation = model.generate(request.input, request.sampling, controller.signal, (text) =>
+					send({ type: "fragment", id, text }),
+				);
+				running.add(generation);
 				try {
-					const result = await model.generate(request.input, request.sampling, controller.signal, (text) =>
-						send({ type: "fragment", id, text }),
-					);
-					send({ type: "generated", id, result });
+					send({ type: "generated", id, result: await generation });
 				} finally {
 					aborts.delete(id);
+					running.delete(generation);
 				}
 				return;
 			}

@@ -83,13 +83,13 @@ export function openAIRoutes(ctx: ServerContext): Hono {
 		});
 		return streamFrames(c, {
 			frames: (async function* () {
-				let first = true;
-				for await (const text of generation) {
-					yield sseData(chunk(first ? { role: "assistant", content: text } : { content: text }, null));
-					first = false;
-				}
+				// Wait for the model's first words (or its failure) before the first frame, so that a
+				// request that fails early still gets a real status.
+				const fragments = generation[Symbol.asyncIterator]();
+				let next = await fragments.next();
+				yield sseData(chunk({ role: "assistant", content: "" }, null));
+				for (; !next.done; next = await fragments.next()) yield sseData(chunk({ content: next.value }, null));
 				const result = await generation;
-				if (first) yield sseData(chunk({ role: "assistant", content: "" }, null));
 				yield sseData(chunk({}, mapFinishReason(result.stats.stopReason)));
 				if (request.includeUsage) yield sseData({ ...head("chat.completion.chunk"), choices: [], usage: usage(result) });
 				yield SSE_DONE;
