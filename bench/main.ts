@@ -6,12 +6,14 @@ import { downloadBench } from "./downloadBench.js";
 import { engineBench } from "./engineBench.js";
 import { fitBench } from "./fitBench.js";
 import { modelsBench } from "./modelsBench.js";
+import { serverBench } from "./serverBench.js";
 
 const benches: Record<string, (args: string[]) => Promise<void>> = {
 	engine: engineBench,
 	models: modelsBench,
 	fit: fitBench,
 	download: downloadBench,
+	server: serverBench,
 };
 
 const [name = "engine", ...rest] = process.argv.slice(2);

@@ -30,6 +30,14 @@ export interface LoadOptions {
 	force?: boolean;
 }
 
+/**
+ * What to do with a prompt longer than the context (LM Studio's policies). `error` (the default):
+ * refuse with both token counts. `stopAtLimit`: the same for the prompt; generation stops when the
+ * context fills. `truncateMiddle`: drop messages (or tokens) from the middle, keeping the system
+ * prompt, the first message and the latest ones. `rollingWindow`: drop the oldest ones.
+ */
+export type ContextOverflowPolicy = "error" | "stopAtLimit" | "truncateMiddle" | "rollingWindow";
+
 /** Output constrained by a grammar: any JSON value, or JSON matching a schema. */
 export type OutputFormat = { type: "json" } | { type: "json_schema"; schema: Record<string, unknown> };
 
@@ -57,6 +65,8 @@ export interface SamplingOptions {
 	seed?: number;
 	/** Constrain the output to JSON (by grammar, so it always parses unless cut short). */
 	format?: OutputFormat;
+	/** Default "error": never truncate silently. */
+	contextOverflowPolicy?: ContextOverflowPolicy;
 }
 
 export interface ChatRequest extends SamplingOptions {
@@ -83,6 +93,8 @@ export interface GenerationStats {
 	stopReason: StopReason;
 	/** The seed the sampler used, so an answer can be reproduced. */
 	seed: number;
+	/** Prompt tokens dropped by a truncating context overflow policy (0 when none). */
+	truncatedPromptTokens: number;
 }
 
 export interface GenerationResult {

@@ -38,6 +38,7 @@ export function resolveSampling(options: SamplingOptions, modelSeed?: number): R
 		stop: (options.stop ?? []).filter((x) => x !== ""),
 		seed,
 		format: options.format,
+		contextOverflowPolicy: options.contextOverflowPolicy ?? "error",
 	};
 }
 

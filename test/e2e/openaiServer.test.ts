@@ -209,6 +209,14 @@ describe("the wire, byte for byte", () => {
 			expect(body.error.code).toBe("context_length_exceeded");
 			expect(body.error.message).toMatch(/The prompt is \d+ tokens but the context holds 4096/);
 		}
+		const rolled = await post("/v1/chat/completions", {
+			model: PHI3_KEY,
+			messages: [{ role: "user", content: "hello" }, { role: "assistant", content: long }, { role: "user", content: "where is taiwan" }],
+			max_tokens: 4,
+			context_overflow_policy: "rollingWindow",
+		});
+		expect(rolled.status).toBe(200);
+		expect(((await rolled.json()) as { usage: { prompt_tokens: number } }).usage.prompt_tokens).toBeLessThan(100);
 	});
 });
 

@@ -29,6 +29,8 @@ export const SamplingFields = {
 	n: z.literal(1).nullish(),
 	/** Log probabilities are not available. */
 	logprobs: z.literal(false).nullish(),
+	/** Hearth: what to do with a prompt longer than the context (LM Studio's policies); default "error". */
+	context_overflow_policy: z.enum(["error", "stopAtLimit", "truncateMiddle", "rollingWindow"]).nullish(),
 	/** LM Studio's: seconds the model stays loaded after this request. */
 	ttl: z.number().int().min(0).nullish(),
 } as const;

@@ -159,6 +159,41 @@ describe("generation", () => {
 		await engine.unload("short");
 	});
 
+	it("applies LM Studio's overflow policies only when asked: rolling window and truncate middle", async () => {
+		const model = await engine.load(phi3, { id: "policies", contextLength: 256 });
+		const turn = (i: number): ChatMessage => ({
+			role: i % 2 === 0 ? "user" : "assistant",
+			content: `${i} ${Array.from({ length: 30 }, () => "island").join(" ")}`,
+		});
+		const system: ChatMessage = { role: "system", content: "Be brief." };
+		const messages = [system, ...Array.from({ length: 9 }, (_, i) => turn(i))];
+		await expect(engine.chat("policies", { messages, maxTokens: 8 })).rejects.toBeInstanceOf(ContextOverflowError);
+		const fits = async (kept: ChatMessage[]) =>
+			(await engine.renderChat("policies", kept)).tokens.length <= model.contextLength - 8;
+		// What each policy should keep: drop oldest (or second-oldest) non-system turns until it fits.
+		for (const [policy, dropAt] of [
+			["rollingWindow", 1],
+			["truncateMiddle", 2],
+		] as const) {
+			let expected = [...messages];
+			while (!(await fits(expected))) expected = expected.filter((_, i) => i !== dropAt);
+			const { stats } = await engine.chat("policies", { messages, maxTokens: 8, contextOverflowPolicy: policy });
+			const rendered = await engine.renderChat("policies", expected);
+			expect(stats.promptTokens).toBe(rendered.tokens.length);
+			expect(stats.truncatedPromptTokens).toBe(
+				(await engine.renderChat("policies", messages)).tokens.length - rendered.tokens.length,
+			);
+			expect(expected[0]).toBe(system);
+			expect(expected.at(-1)).toBe(messages.at(-1));
+			if (policy === "truncateMiddle") expect(expected[1]).toBe(messages[1]);
+		}
+		const long = Array.from({ length: 400 }, () => "island").join(" ");
+		const rolled = await engine.complete("policies", { prompt: long, maxTokens: 8, contextOverflowPolicy: "rollingWindow" });
+		expect(rolled.stats.promptTokens).toBe(model.contextLength - 8);
+		expect(rolled.stats.generatedTokens).toBe(8);
+		await engine.unload("policies");
+	});
+
 	it("generates from every tensor type and from a llama model with a fallback template", async () => {
 		for (const type of ["F32", "F16", "Q8_0", "Q4_0"] as const) {
 			await engine.load(await testModel({ type }), { id: type });

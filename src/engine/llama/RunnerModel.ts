@@ -121,18 +121,38 @@ export class RunnerModel {
 		emit: (text: string) => void,
 	): Promise<GenerationResult> {
 		const started = performance.now();
+		const contextLength = this.info.contextLength;
+		const policy = sampling.contextOverflowPolicy;
+		const truncating = policy === "truncateMiddle" || policy === "rollingWindow";
+		// Room kept for the answer when a truncating policy has to make the prompt fit.
+		const reserve = Math.min(sampling.maxTokens ?? Math.floor(contextLength / 4), Math.floor(contextLength / 2));
 		let prompt: Token[];
 		let templateStops: LlamaText[] = [];
+		let truncatedPromptTokens = 0;
 		if (input.kind === "chat") {
-			const rendered = this.render(input.messages);
+			let messages = input.messages;
+			let rendered = this.render(messages);
+			const fullLength = rendered.tokens.length;
+			while (truncating && rendered.tokens.length > contextLength - reserve) {
+				const shorter = dropMessage(messages, policy);
+				if (!shorter) break;
+				messages = shorter;
+				rendered = this.render(messages);
+			}
+			truncatedPromptTokens = fullLength - rendered.tokens.length;
 			prompt = rendered.tokens;
 			templateStops = rendered.stopTriggers;
 		} else {
 			const bos = this.model.tokens.bos;
 			const body = this.model.tokenize(input.prompt, true);
 			prompt = bos !== null && this.model.tokens.shouldPrependBosToken && body[0] !== bos ? [bos, ...body] : body;
+			if (truncating && prompt.length > contextLength - reserve) {
+				const keep = contextLength - reserve;
+				const head = policy === "truncateMiddle" ? Math.ceil(keep / 2) : bos !== null && prompt[0] === bos ? 1 : 0;
+				truncatedPromptTokens = prompt.length - keep;
+				prompt = [...prompt.slice(0, head), ...prompt.slice(prompt.length - (keep - head))];
+			}
 		}
-		const contextLength = this.info.contextLength;
 		if (prompt.length >= contextLength) throw new ContextOverflowError(prompt.length, contextLength);
 		const room = contextLength - prompt.length;
 		const maxTokens = Math.min(sampling.maxTokens ?? room, room);
@@ -144,7 +164,13 @@ export class RunnerModel {
 			if (!signal.aborted) throw error;
 			return {
 				text: "",
-				stats: { ...NO_TOKENS, promptTokens: prompt.length, totalMs: performance.now() - started, seed: sampling.seed },
+				stats: {
+					...NO_TOKENS,
+					promptTokens: prompt.length,
+					totalMs: performance.now() - started,
+					seed: sampling.seed,
+					truncatedPromptTokens,
+				},
 			};
 		}
 		let generated = 0;
@@ -227,6 +253,7 @@ export class RunnerModel {
 				totalMs: ended - started,
 				stopReason,
 				seed: sampling.seed,
+				truncatedPromptTokens,
 			},
 		};
 	}
@@ -289,4 +316,15 @@ export class RunnerModel {
 		if (next) next(slot);
 		else this.free.push(slot);
 	}
+}
+
+/**
+ * One message fewer, for a truncating overflow policy: system messages and the last message always
+ * stay; rollingWindow drops the oldest other message, truncateMiddle the one after the first.
+ */
+function dropMessage(messages: ChatMessage[], policy: "truncateMiddle" | "rollingWindow"): ChatMessage[] | undefined {
+	const droppable = messages.map((m, i) => (m.role !== "system" && i < messages.length - 1 ? i : -1)).filter((i) => i >= 0);
+	if (droppable.length === 0) return undefined;
+	const victim = policy === "rollingWindow" || droppable.length === 1 ? droppable[0] : droppable[1];
+	return messages.filter((_, i) => i !== victim);
 }

@@ -37,6 +37,7 @@ export function fromOpenAISampling(body: OpenAIChatRequest | OpenAICompletionReq
 			maxTokens: unset(body.max_completion_tokens) ?? unset(body.max_tokens),
 			stop: body.stop == null ? undefined : typeof body.stop === "string" ? [body.stop] : body.stop,
 			seed: unset(body.seed),
+			contextOverflowPolicy: unset(body.context_overflow_policy),
 		},
 	};
 }
