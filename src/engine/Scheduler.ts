@@ -26,8 +26,18 @@ export interface ScheduledModel extends LoadedModel {
 	expiresAt?: number;
 }
 
+/** A generation the scheduler started, with the model it runs on. */
+export interface Scheduled {
+	model: LoadedModel;
+	generation: Generation;
+	/** Milliseconds this request spent loading the model (0 when it was loaded already). */
+	loadMs: number;
+}
+
 interface Slot {
 	model: LoadedModel;
+	/** performance.now() when the load finished. */
+	loadedAt: number;
 	inFlight: number;
 	lastUsed: number;
 	ttlSeconds: number;
@@ -59,19 +69,11 @@ export class Scheduler {
 		engine.onUnload((id) => this.forget(id));
 	}
 
-	chat(
-		identifier: string,
-		request: ChatRequest,
-		options: UseOptions = {},
-	): Promise<{ model: LoadedModel; generation: Generation }> {
+	chat(identifier: string, request: ChatRequest, options: UseOptions = {}): Promise<Scheduled> {
 		return this.generate(identifier, options, (id) => this.engine.chat(id, request, options));
 	}
 
-	complete(
-		identifier: string,
-		request: CompletionRequest,
-		options: UseOptions = {},
-	): Promise<{ model: LoadedModel; generation: Generation }> {
+	complete(identifier: string, request: CompletionRequest, options: UseOptions = {}): Promise<Scheduled> {
 		return this.generate(identifier, options, (id) => this.engine.complete(id, request, options));
 	}
 
@@ -121,12 +123,10 @@ export class Scheduler {
 		return this.slots.has(key);
 	}
 
-	private async generate(
-		identifier: string,
-		options: UseOptions,
-		start: (id: string) => Generation,
-	): Promise<{ model: LoadedModel; generation: Generation }> {
+	private async generate(identifier: string, options: UseOptions, start: (id: string) => Generation): Promise<Scheduled> {
+		const started = performance.now();
 		const slot = await this.acquire(identifier, options);
+		const loadMs = slot.loadedAt >= started ? slot.model.loadTimeMs : 0;
 		let generation: Generation;
 		try {
 			generation = start(slot.model.id);
@@ -136,12 +136,23 @@ export class Scheduler {
 		}
 		const done = () => this.release(slot, options.ttlSeconds);
 		generation.then(done, done);
-		return { model: slot.model, generation };
+		return { model: slot.model, generation, loadMs };
 	}
 
 	private async acquire(identifier: string, options: UseOptions): Promise<Slot> {
 		const { key, path } = this.slots.has(identifier) ? { key: identifier, path: "" } : await this.resolve(identifier);
-		const existing = this.slots.get(key);
+		let existing = this.slots.get(key);
+		// A different context length was asked for (Ollama's num_ctx): reload, if no one is using it.
+		const wanted = options.load?.contextLength;
+		if (
+			existing &&
+			wanted !== undefined &&
+			existing.inFlight === 0 &&
+			Math.min(wanted, existing.model.trainedContextLength) !== existing.model.contextLength
+		) {
+			await this.unload(key);
+			existing = undefined;
+		}
 		const busy = (existing?.inFlight ?? 0) + (this.waiting.get(key) ?? 0);
 		if (busy >= this.options.parallel + this.options.queueLimit) throw new ServerBusyError(key, 1);
 		this.waiting.set(key, (this.waiting.get(key) ?? 0) + 1);
@@ -169,6 +180,7 @@ export class Scheduler {
 				);
 				const slot: Slot = {
 					model,
+					loadedAt: performance.now(),
 					inFlight: 0,
 					lastUsed: Date.now(),
 					ttlSeconds: options.ttlSeconds ?? this.options.ttlSeconds,

@@ -1,10 +1,26 @@
 import type { Scheduler } from "../engine/Scheduler.js";
+import type { DownloadManager } from "../hub/DownloadManager.js";
+import type { HubClient } from "../hub/HubClient.js";
 import type { ModelStore } from "../models/ModelStore.js";
+import type { ServerLog } from "./ServerLog.js";
 
 /** What the routes work with; one instance per server. */
 export interface ServerContext {
 	scheduler: Scheduler;
 	store: ModelStore;
+	hub: HubClient;
+	downloads: DownloadManager;
+	log: ServerLog;
 	/** Marks responses (system_fingerprint) and /api/version. */
 	version: string;
+	/** Settings the server runs with, for the native API's status. */
+	settings: {
+		host: string;
+		port: number;
+		apiKeySet: boolean;
+		corsOrigins: string[];
+		parallel: number;
+		maxModels: number;
+		ttlSeconds: number;
+	};
 }

@@ -2,6 +2,8 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HttpError } from "./HttpError.js";
 import { openAIErrorResponse } from "./openai/openAIFrames.js";
+import { lmStudioRoutes } from "./routes/lmstudio.js";
+import { ollamaRoutes } from "./routes/ollama.js";
 import { openAIRoutes } from "./routes/openai.js";
 import type { ServerContext } from "./ServerContext.js";
 import type { ServerLog } from "./ServerLog.js";
@@ -48,5 +50,7 @@ export function createApp(ctx: ServerContext, options: AppOptions): Hono {
 
 	app.get("/health", (c) => c.json({ status: "ok" }));
 	app.route("/", openAIRoutes(ctx));
+	app.route("/", lmStudioRoutes(ctx));
+	app.route("/", ollamaRoutes(ctx));
 	return app;
 }

@@ -4,6 +4,8 @@ import { serve } from "@hono/node-server";
 import { readSetting } from "../config/settings.js";
 import { LlamaCppEngine } from "../engine/llama/LlamaCppEngine.js";
 import { Scheduler } from "../engine/Scheduler.js";
+import { DownloadManager } from "../hub/DownloadManager.js";
+import { HubClient } from "../hub/HubClient.js";
 import { ModelStore } from "../models/ModelStore.js";
 import { createApp } from "./createApp.js";
 import { ServerLog } from "./ServerLog.js";
@@ -46,6 +48,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 		onLog: (level, message, modelId) => log.write(level, modelId, message),
 	});
 	const store = new ModelStore(env);
+	const hub = new HubClient({ endpoint: setting("hfEndpoint"), token: setting("hfToken") });
 	const scheduler = new Scheduler(engine, (identifier) => store.resolve(identifier), {
 		ttlSeconds: setting("ttlSeconds"),
 		maxLoadedModels: setting("maxModels"),
@@ -112,7 +115,23 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 	const actualPort = (server.address() as AddressInfo).port;
 	// Created once the port is known (it may have been 0): the Host check compares against it.
 	app = createApp(
-		{ scheduler, store, version: `hearth-${VERSION}` },
+		{
+			scheduler,
+			store,
+			hub,
+			downloads: new DownloadManager(hub, store.modelsDir),
+			log,
+			version: `hearth-${VERSION}`,
+			settings: {
+				host,
+				port: actualPort,
+				apiKeySet: Boolean(apiKey),
+				corsOrigins,
+				parallel: setting("parallel"),
+				maxModels: setting("maxModels"),
+				ttlSeconds: setting("ttlSeconds"),
+			},
+		},
 		{ security: { host, port: actualPort, apiKey, corsOrigins }, maxBodyBytes: setting("maxBodyMb") * 2 ** 20, log },
 	);
 
@@ -120,6 +139,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 	const url = `http://${shown.includes(":") ? `[${shown}]` : shown}:${actualPort}`;
 	print(`Hearth ${VERSION} is serving on ${url}`);
 	print(`  OpenAI:    ${url}/v1  (models, chat/completions, completions, embeddings)`);
+	print(`  Ollama:    ${url}/api (chat, generate, tags, ps, show, pull, delete, embed, version)`);
+	print(`  LM Studio: ${url}/api/v0 (models, chat/completions, completions, embeddings)`);
 	print(
 		`  settings:  models in ${store.modelsDir}; ${setting("maxModels")} model(s) at once, ${setting("parallel")} requests each, idle unload after ${setting("ttlSeconds")} s`,
 	);

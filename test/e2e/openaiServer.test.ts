@@ -211,7 +211,11 @@ describe("the wire, byte for byte", () => {
 		}
 		const rolled = await post("/v1/chat/completions", {
 			model: PHI3_KEY,
-			messages: [{ role: "user", content: "hello" }, { role: "assistant", content: long }, { role: "user", content: "where is taiwan" }],
+			messages: [
+				{ role: "user", content: "hello" },
+				{ role: "assistant", content: long },
+				{ role: "user", content: "where is taiwan" },
+			],
 			max_tokens: 4,
 			context_overflow_policy: "rollingWindow",
 		});

@@ -2,9 +2,11 @@ import { createInterface } from "node:readline/promises";
 import cliProgress from "cli-progress";
 import { readSetting } from "../../config/settings.js";
 import { detectGpu } from "../../engine/llama/detectGpu.js";
+import { chooseHubFile } from "../../hub/chooseHubFile.js";
 import { DownloadManager } from "../../hub/DownloadManager.js";
 import { HubClient } from "../../hub/HubClient.js";
-import { type HubFileWithFit, repoFilesWithFit } from "../../hub/repoFilesWithFit.js";
+import { parseModelSpec } from "../../hub/modelSpec.js";
+import { repoFilesWithFit } from "../../hub/repoFilesWithFit.js";
 import { FIT_LABELS } from "../../models/fit/fitVerdict.js";
 import { machineMemory } from "../../models/fit/machineMemory.js";
 import { ModelStore } from "../../models/ModelStore.js";
@@ -13,19 +15,6 @@ import { formatBytes } from "../formatBytes.js";
 import { formatCount } from "../formatCount.js";
 import { formatTable } from "../formatTable.js";
 import type { CommandIo } from "./chat.js";
-
-/** The model Hearth offers when none is named: Microsoft's Phi-3-mini-4k-instruct, 4-bit. */
-export const DEFAULT_MODEL = { repo: "microsoft/Phi-3-mini-4k-instruct-gguf", file: "Phi-3-mini-4k-instruct-q4.gguf" } as const;
-
-/** `repo`, `repo@Q4_K_M` or `repo/path/to/file.gguf`. */
-export function parseModelSpec(spec: string | undefined): { repo: string; quant?: string; file?: string } {
-	if (!spec) return { repo: DEFAULT_MODEL.repo, file: DEFAULT_MODEL.file };
-	const at = spec.lastIndexOf("@");
-	if (at > 0) return { repo: spec.slice(0, at), quant: spec.slice(at + 1) };
-	const parts = spec.split("/");
-	if (parts.length > 2) return { repo: parts.slice(0, 2).join("/"), file: parts.slice(2).join("/") };
-	return { repo: spec };
-}
 
 /**
  * `hearth get [<repo>[@<quant>|/<file>]]`: shows the repo's GGUF files with size, quantization and
@@ -42,8 +31,7 @@ export async function getCommand(
 	const store = new ModelStore();
 	const gpu = await detectGpu(readSetting("gpu"));
 	const listing = await repoFilesWithFit(hub, repo, machineMemory(gpu.vram));
-	if (listing.files.length === 0) throw new CliError(`${repo} has no GGUF model files`);
-	const chosen = choose(listing.files, repo, quant, file);
+	const chosen = chooseHubFile(listing.files, repo, { quant, file });
 	const out = options.json ? io.stderr : io.stdout;
 	if (listing.header)
 		out.write(
@@ -128,23 +116,6 @@ export async function getCommand(
 	} finally {
 		process.off("SIGINT", cancel);
 	}
-}
-
-function choose(files: HubFileWithFit[], repo: string, quant?: string, file?: string): HubFileWithFit {
-	if (file) {
-		const match = files.find((f) => f.path === file || f.parts.some((p) => p.path === file));
-		if (!match) throw new CliError(`${repo} has no GGUF file ${file}; it has ${files.map((f) => f.path).join(", ")}`);
-		return match;
-	}
-	if (quant) {
-		const match = files.find((f) => f.quantization?.toLowerCase() === quant.toLowerCase());
-		if (!match)
-			throw new CliError(`${repo} has no ${quant} file; quantizations: ${files.map((f) => f.quantization ?? "?").join(", ")}`);
-		return match;
-	}
-	const recommended = files.find((f) => f.recommended);
-	if (!recommended) throw new CliError(`no file of ${repo} fits this machine's free memory; name one to download it anyway`);
-	return recommended;
 }
 
 function formatDuration(seconds: number): string {

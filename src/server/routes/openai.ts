@@ -12,14 +12,16 @@ import type {
 	Usage,
 } from "../../api/openai/OpenAIResponses.js";
 import type { GenerationResult, LoadedModel } from "../../engine/Engine.js";
-import type { Generation } from "../../engine/Generation.js";
 import { HttpError } from "../HttpError.js";
-import { fromOpenAIChatRequest, fromOpenAISampling } from "../openai/fromOpenAIRequest.js";
+import { fromOpenAIChatRequest, fromOpenAISampling, type TranslatedRequest } from "../openai/fromOpenAIRequest.js";
 import { mapFinishReason } from "../openai/mapFinishReason.js";
 import { openAIErrorBody, openAIErrorResponse, SSE_DONE, sseData } from "../openai/openAIFrames.js";
 import { readJson } from "../readJson.js";
 import type { ServerContext } from "../ServerContext.js";
 import { streamFrames } from "../streamFrames.js";
+
+/** Fields a dialect built on OpenAI's adds to the answer (LM Studio's `stats`, `model_info`, `runtime`). */
+export type Extras = (model: LoadedModel, result: GenerationResult) => Promise<Record<string, unknown>> | Record<string, unknown>;
 
 /**
  * The OpenAI dialect, as the official API and the `openai` npm client expect it: translations
@@ -27,7 +29,6 @@ import { streamFrames } from "../streamFrames.js";
  */
 export function openAIRoutes(ctx: ServerContext): Hono {
 	const app = new Hono();
-
 	app.get("/v1/models", async (c) => {
 		const loaded = new Map(ctx.scheduler.list().map((m) => [m.id, m]));
 		const models = (await ctx.store.list()).filter((m) => !m.invalid);
@@ -45,142 +46,142 @@ export function openAIRoutes(ctx: ServerContext): Hono {
 		};
 		return c.json(list);
 	});
-
-	app.post("/v1/chat/completions", async (c) => {
-		const body = OpenAIChatRequest.parse(await readJson(c));
-		const request = fromOpenAIChatRequest(body);
-		const abort = abortOnDisconnect(c.req.raw.signal);
-		const { model, generation } = await ctx.scheduler.chat(
-			request.model,
-			{ ...request.sampling, messages: request.messages },
-			{ signal: abort.signal, ttlSeconds: request.ttlSeconds },
-		);
-		const id = `chatcmpl-${randomUUID()}`;
-		const created = Math.floor(Date.now() / 1000);
-		const head = <T extends string>(object: T) => ({ id, object, created, model: model.id, system_fingerprint: ctx.version });
-		if (!request.stream) {
-			const result = await generation;
-			const completion: OpenAIChatCompletion = {
-				...head("chat.completion"),
-				choices: [
-					{
-						index: 0,
-						message: { role: "assistant", content: result.text },
-						logprobs: null,
-						finish_reason: mapFinishReason(result.stats.stopReason),
-					},
-				],
-				usage: usage(result),
-			};
-			return c.json(completion);
-		}
-		const chunk = (
-			delta: OpenAIChatChunk["choices"][0]["delta"],
-			finish: OpenAIChatChunk["choices"][0]["finish_reason"],
-		): OpenAIChatChunk => ({
-			...head("chat.completion.chunk"),
-			choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-		});
-		return streamFrames(c, {
-			frames: (async function* () {
-				// Wait for the model's first words (or its failure) before the first frame, so that a
-				// request that fails early still gets a real status.
-				const fragments = generation[Symbol.asyncIterator]();
-				let next = await fragments.next();
-				yield sseData(chunk({ role: "assistant", content: "" }, null));
-				for (; !next.done; next = await fragments.next()) yield sseData(chunk({ content: next.value }, null));
-				const result = await generation;
-				yield sseData(chunk({}, mapFinishReason(result.stats.stopReason)));
-				if (request.includeUsage) yield sseData({ ...head("chat.completion.chunk"), choices: [], usage: usage(result) });
-				yield SSE_DONE;
-			})(),
-			contentType: "text/event-stream",
-			errorFrame: (error) => sseData(openAIErrorBody(error)),
-			errorResponse: openAIErrorResponse,
-			onDisconnect: () => abort.abort(),
-		});
-	});
-
-	app.post("/v1/completions", async (c) => {
-		const body = OpenAICompletionRequest.parse(await readJson(c));
-		const request = fromOpenAISampling(body);
-		const prompt = typeof body.prompt === "string" ? body.prompt : body.prompt[0];
-		const abort = abortOnDisconnect(c.req.raw.signal);
-		const { model, generation } = await ctx.scheduler.complete(
-			request.model,
-			{ ...request.sampling, prompt },
-			{ signal: abort.signal, ttlSeconds: request.ttlSeconds },
-		);
-		return respondText(c, model, generation, request, abort);
-	});
-
-	app.post("/v1/embeddings", async (c) => {
-		const body = OpenAIEmbeddingRequest.parse(await readJson(c));
-		const inputs = typeof body.input === "string" ? [body.input] : body.input;
-		const { model, vectors, tokens } = await ctx.scheduler.use(body.model, {}, async (m) => {
-			const vectors = await ctx.scheduler.engine.embed(m.id, inputs);
-			const tokens = (await Promise.all(inputs.map((i) => ctx.scheduler.engine.countTokens(m.id, i)))).reduce((a, b) => a + b, 0);
-			return { model: m, vectors, tokens };
-		});
-		const list: OpenAIEmbeddingList = {
-			object: "list",
-			data: vectors.map((v, index) => ({
-				object: "embedding",
-				index,
-				embedding: body.encoding_format === "base64" ? Buffer.from(new Float32Array(v).buffer).toString("base64") : v,
-			})),
-			model: model.id,
-			usage: { prompt_tokens: tokens, total_tokens: tokens },
-		};
-		return c.json(list);
-	});
-
-	function respondText(
-		c: Context,
-		model: LoadedModel,
-		generation: Generation,
-		request: ReturnType<typeof fromOpenAISampling>,
-		abort: AbortController,
-	) {
-		const base = {
-			id: `cmpl-${randomUUID()}`,
-			object: "text_completion" as const,
-			created: Math.floor(Date.now() / 1000),
-			model: model.id,
-			system_fingerprint: ctx.version,
-		};
-		if (!request.stream)
-			return generation.then((result) => {
-				const completion: OpenAITextCompletion = {
-					...base,
-					choices: [{ index: 0, text: result.text, logprobs: null, finish_reason: mapFinishReason(result.stats.stopReason) }],
-					usage: usage(result),
-				};
-				return c.json(completion);
-			});
-		return streamFrames(c, {
-			frames: (async function* () {
-				for await (const text of generation)
-					yield sseData({ ...base, choices: [{ index: 0, text, logprobs: null, finish_reason: null }] });
-				const result = await generation;
-				yield sseData({
-					...base,
-					choices: [{ index: 0, text: "", logprobs: null, finish_reason: mapFinishReason(result.stats.stopReason) }],
-				});
-				if (request.includeUsage) yield sseData({ ...base, choices: [], usage: usage(result) });
-				yield SSE_DONE;
-			})(),
-			contentType: "text/event-stream",
-			errorFrame: (error) => sseData(openAIErrorBody(error)),
-			errorResponse: openAIErrorResponse,
-			onDisconnect: () => abort.abort(),
-		});
-	}
-
+	app.post("/v1/chat/completions", (c) => chatCompletions(ctx, c));
+	app.post("/v1/completions", (c) => textCompletions(ctx, c));
+	app.post("/v1/embeddings", (c) => embeddings(ctx, c));
 	app.all("/v1/*", () => {
 		throw new HttpError(404, "No such route in the OpenAI API", "not_found");
 	});
 	return app;
+}
+
+/** POST …/chat/completions, streamed or whole; `extras` are merged into the final object. */
+export async function chatCompletions(ctx: ServerContext, c: Context, extras?: Extras): Promise<Response> {
+	const body = OpenAIChatRequest.parse(await readJson(c));
+	const request = fromOpenAIChatRequest(body);
+	const abort = abortOnDisconnect(c.req.raw.signal);
+	const scheduled = await ctx.scheduler.chat(
+		request.model,
+		{ ...request.sampling, messages: request.messages },
+		{ signal: abort.signal, ttlSeconds: request.ttlSeconds },
+	);
+	const { model, generation } = scheduled;
+	const id = `chatcmpl-${randomUUID()}`;
+	const created = Math.floor(Date.now() / 1000);
+	const head = <T extends string>(object: T) => ({ id, object, created, model: model.id, system_fingerprint: ctx.version });
+	if (!request.stream) {
+		const result = await generation;
+		const completion: OpenAIChatCompletion = {
+			...head("chat.completion"),
+			choices: [
+				{
+					index: 0,
+					message: { role: "assistant", content: result.text },
+					logprobs: null,
+					finish_reason: mapFinishReason(result.stats.stopReason),
+				},
+			],
+			usage: usage(result),
+		};
+		return c.json({ ...completion, ...(await extras?.(model, result)) });
+	}
+	const chunk = (
+		delta: OpenAIChatChunk["choices"][0]["delta"],
+		finish: OpenAIChatChunk["choices"][0]["finish_reason"],
+	): OpenAIChatChunk => ({
+		...head("chat.completion.chunk"),
+		choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+	});
+	return streamFrames(c, {
+		frames: (async function* () {
+			// Wait for the model's first words (or its failure) before the first frame, so that a
+			// request that fails early still gets a real status.
+			const fragments = generation[Symbol.asyncIterator]();
+			let next = await fragments.next();
+			yield sseData(chunk({ role: "assistant", content: "" }, null));
+			for (; !next.done; next = await fragments.next()) yield sseData(chunk({ content: next.value }, null));
+			const result = await generation;
+			yield sseData({ ...chunk({}, mapFinishReason(result.stats.stopReason)), ...(await extras?.(model, result)) });
+			if (request.includeUsage) yield sseData({ ...head("chat.completion.chunk"), choices: [], usage: usage(result) });
+			yield SSE_DONE;
+		})(),
+		...openAIStreamShape(abort),
+	});
+}
+
+/** POST …/completions, streamed or whole. */
+export async function textCompletions(ctx: ServerContext, c: Context, extras?: Extras): Promise<Response> {
+	const body = OpenAICompletionRequest.parse(await readJson(c));
+	const request: TranslatedRequest = fromOpenAISampling(body);
+	const prompt = typeof body.prompt === "string" ? body.prompt : body.prompt[0];
+	const abort = abortOnDisconnect(c.req.raw.signal);
+	const { model, generation } = await ctx.scheduler.complete(
+		request.model,
+		{ ...request.sampling, prompt },
+		{ signal: abort.signal, ttlSeconds: request.ttlSeconds },
+	);
+	const base = {
+		id: `cmpl-${randomUUID()}`,
+		object: "text_completion" as const,
+		created: Math.floor(Date.now() / 1000),
+		model: model.id,
+		system_fingerprint: ctx.version,
+	};
+	if (!request.stream) {
+		const result = await generation;
+		const completion: OpenAITextCompletion = {
+			...base,
+			choices: [{ index: 0, text: result.text, logprobs: null, finish_reason: mapFinishReason(result.stats.stopReason) }],
+			usage: usage(result),
+		};
+		return c.json({ ...completion, ...(await extras?.(model, result)) });
+	}
+	return streamFrames(c, {
+		frames: (async function* () {
+			for await (const text of generation)
+				yield sseData({ ...base, choices: [{ index: 0, text, logprobs: null, finish_reason: null }] });
+			const result = await generation;
+			yield sseData({
+				...base,
+				choices: [{ index: 0, text: "", logprobs: null, finish_reason: mapFinishReason(result.stats.stopReason) }],
+				...(await extras?.(model, result)),
+			});
+			if (request.includeUsage) yield sseData({ ...base, choices: [], usage: usage(result) });
+			yield SSE_DONE;
+		})(),
+		...openAIStreamShape(abort),
+	});
+}
+
+/** POST …/embeddings. */
+export async function embeddings(ctx: ServerContext, c: Context): Promise<Response> {
+	const body = OpenAIEmbeddingRequest.parse(await readJson(c));
+	const inputs = typeof body.input === "string" ? [body.input] : body.input;
+	const { model, vectors, tokens } = await ctx.scheduler.use(body.model, {}, async (m) => {
+		const vectors = await ctx.scheduler.engine.embed(m.id, inputs);
+		const tokens = (await Promise.all(inputs.map((i) => ctx.scheduler.engine.countTokens(m.id, i)))).reduce((a, b) => a + b, 0);
+		return { model: m, vectors, tokens };
+	});
+	const list: OpenAIEmbeddingList = {
+		object: "list",
+		data: vectors.map((v, index) => ({
+			object: "embedding",
+			index,
+			embedding: body.encoding_format === "base64" ? Buffer.from(new Float32Array(v).buffer).toString("base64") : v,
+		})),
+		model: model.id,
+		usage: { prompt_tokens: tokens, total_tokens: tokens },
+	};
+	return c.json(list);
+}
+
+function openAIStreamShape(abort: AbortController) {
+	return {
+		contentType: "text/event-stream",
+		errorFrame: (error: HttpError) => sseData(openAIErrorBody(error)),
+		errorResponse: openAIErrorResponse,
+		onDisconnect: () => abort.abort(),
+	};
 }
 
 function usage(result: GenerationResult): Usage {
@@ -189,7 +190,7 @@ function usage(result: GenerationResult): Usage {
 }
 
 /** A controller that aborts when the client's request does (the connection closed). */
-function abortOnDisconnect(signal: AbortSignal): AbortController {
+export function abortOnDisconnect(signal: AbortSignal): AbortController {
 	const controller = new AbortController();
 	if (signal.aborted) controller.abort();
 	else signal.addEventListener("abort", () => controller.abort(), { once: true });

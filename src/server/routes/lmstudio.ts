@@ -1,0 +1,75 @@
+import { Hono } from "hono";
+import type { GenerationResult, LoadedModel, StopReason } from "../../engine/Engine.js";
+import type { ScheduledModel } from "../../engine/Scheduler.js";
+import type { LocalModel } from "../../models/ModelStore.js";
+import { HttpError } from "../HttpError.js";
+import type { ServerContext } from "../ServerContext.js";
+import { chatCompletions, type Extras, embeddings, textCompletions } from "./openai.js";
+
+/** LM Studio's names for why generation stopped. */
+const STOP_REASONS: Record<StopReason, string> = {
+	eos: "eosFound",
+	stop_string: "stopStringFound",
+	max_tokens: "maxPredictedTokensReached",
+	user_stopped: "userStopped",
+	context_full: "contextLengthReached",
+};
+
+/** LM Studio's REST API (`/api/v0`): OpenAI's shapes plus `stats`, `model_info` and `runtime`. */
+export function lmStudioRoutes(ctx: ServerContext): Hono {
+	const app = new Hono();
+	const describe = (m: LocalModel, loaded?: ScheduledModel) => ({
+		id: m.key,
+		object: "model",
+		type: "llm",
+		publisher: m.key.includes("/") ? m.key.split("/")[0] : m.source,
+		arch: m.info?.architecture,
+		compatibility_type: "gguf",
+		quantization: m.info?.quantization,
+		state: loaded ? "loaded" : "not-loaded",
+		max_context_length: m.info?.contextLength,
+		...(loaded ? { loaded_context_length: loaded.contextLength } : {}),
+	});
+
+	app.get("/api/v0/models", async (c) => {
+		const loaded = new Map(ctx.scheduler.list().map((m) => [m.id, m]));
+		const models = (await ctx.store.list()).filter((m) => !m.invalid);
+		return c.json({ object: "list", data: models.map((m) => describe(m, loaded.get(m.key))) });
+	});
+
+	app.get("/api/v0/models/*", async (c) => {
+		const id = decodeURIComponent(c.req.path.slice("/api/v0/models/".length));
+		if (!id) throw new HttpError(400, "Name a model: /api/v0/models/{model}", "invalid_request");
+		const model = await ctx.store.resolve(id);
+		return c.json(
+			describe(
+				model,
+				ctx.scheduler.list().find((m) => m.id === model.key),
+			),
+		);
+	});
+
+	const extras: Extras = async (model: LoadedModel, result: GenerationResult) => {
+		const local = await ctx.store.resolve(model.id).catch(() => undefined);
+		const { stats } = result;
+		return {
+			stats: {
+				tokens_per_second: stats.tokensPerSecond,
+				time_to_first_token: stats.timeToFirstTokenMs / 1000,
+				generation_time: (stats.totalMs - stats.timeToFirstTokenMs) / 1000,
+				stop_reason: STOP_REASONS[stats.stopReason],
+			},
+			model_info: {
+				arch: local?.info?.architecture,
+				quant: local?.info?.quantization,
+				format: "gguf",
+				context_length: model.contextLength,
+			},
+			runtime: { name: "llama.cpp (node-llama-cpp)", version: "3.21.1", supported_formats: ["gguf"] },
+		};
+	};
+	app.post("/api/v0/chat/completions", (c) => chatCompletions(ctx, c, extras));
+	app.post("/api/v0/completions", (c) => textCompletions(ctx, c, extras));
+	app.post("/api/v0/embeddings", (c) => embeddings(ctx, c));
+	return app;
+}

@@ -1,0 +1,270 @@
+import { type Context, Hono } from "hono";
+import {
+	OllamaChatRequest,
+	OllamaEmbedRequest,
+	OllamaGenerateRequest,
+	OllamaModelRequest,
+} from "../../api/ollama/OllamaRequests.js";
+import type { ChatMessage, LoadOptions } from "../../engine/Engine.js";
+import type { Scheduled } from "../../engine/Scheduler.js";
+import { chooseHubFile } from "../../hub/chooseHubFile.js";
+import { parseModelSpec } from "../../hub/modelSpec.js";
+import { repoFilesWithFit } from "../../hub/repoFilesWithFit.js";
+import { machineMemory } from "../../models/fit/machineMemory.js";
+import { ModelNotFoundError } from "../../models/ModelNotFoundError.js";
+import { removeModel } from "../../models/removeModel.js";
+import { HttpError } from "../HttpError.js";
+import { fromOllamaOptions, ollamaDoneReason, ollamaTimings, toOllamaModel } from "../ollama/ollamaTranslate.js";
+import { parseKeepAlive } from "../ollama/parseKeepAlive.js";
+import { readJson } from "../readJson.js";
+import type { ServerContext } from "../ServerContext.js";
+import { streamFrames } from "../streamFrames.js";
+import { abortOnDisconnect } from "./openai.js";
+
+const line = (value: unknown) => `${JSON.stringify(value)}\n`;
+const ndjson = (abort?: AbortController) => ({
+	contentType: "application/x-ndjson",
+	errorFrame: (error: HttpError) => line({ error: error.message }),
+	errorResponse: (error: HttpError) => Response.json({ error: error.message }, { status: error.status, headers: error.headers }),
+	onDisconnect: () => abort?.abort(),
+});
+
+/**
+ * The Ollama dialect (`/api/*`) as Ollama's docs and the `ollama` npm client define it: NDJSON
+ * streams by default, nanosecond timings, keep_alive, and `{"error": "…"}` errors.
+ */
+export function ollamaRoutes(ctx: ServerContext): Hono {
+	const app = new Hono();
+
+	app.get("/api/version", (c) => c.json({ version: ctx.version.replace(/^hearth-/, "") }));
+
+	app.get("/api/tags", async (c) => c.json({ models: (await ctx.store.list()).filter((m) => !m.invalid).map(toOllamaModel) }));
+
+	app.get("/api/ps", async (c) => {
+		const local = new Map((await ctx.store.list()).map((m) => [m.key, m]));
+		const models = ctx.scheduler.list().flatMap((loaded) => {
+			const model = local.get(loaded.id);
+			if (!model) return [];
+			return [
+				{
+					...toOllamaModel(model),
+					expires_at: new Date(loaded.expiresAt ?? Date.now() + loaded.ttlSeconds * 1000).toISOString(),
+					size_vram: 0,
+					context_length: loaded.contextLength,
+				},
+			];
+		});
+		return c.json({ models });
+	});
+
+	app.post("/api/show", async (c) => {
+		const { model: name } = OllamaModelRequest.parse(await readJson(c));
+		const model = await resolveOr404(ctx, name);
+		const info = model.info;
+		const architecture = info?.architecture ?? "unknown";
+		return c.json({
+			license: "",
+			modelfile: `FROM ${model.path}\n`,
+			parameters: "",
+			template: info?.chatTemplate ?? "",
+			system: "",
+			details: toOllamaModel(model).details,
+			model_info: {
+				"general.architecture": architecture,
+				"general.name": info?.name,
+				"general.parameter_count": info?.parameterCount,
+				"general.file_type": info?.quantization,
+				[`${architecture}.context_length`]: info?.contextLength,
+				[`${architecture}.block_count`]: info?.layers,
+				[`${architecture}.embedding_length`]: info?.embeddingLength,
+				"tokenizer.ggml.vocab_size": info?.vocabSize,
+			},
+			capabilities: ["completion", "embedding"],
+			modified_at: new Date(0).toISOString(),
+		});
+	});
+
+	app.post("/api/chat", async (c) => {
+		const body = OllamaChatRequest.parse(await readJson(c));
+		const { sampling, load } = fromOllamaOptions(body.options, body.format);
+		const ttlSeconds = parseKeepAlive(body.keep_alive);
+		if (body.messages.length === 0)
+			return loadOrUnload(c, ctx, body.model, ttlSeconds, load, (reason) => ({
+				message: { role: "assistant", content: "" },
+				done_reason: reason,
+			}));
+		const messages: ChatMessage[] = body.messages.map((m) => ({ role: m.role, content: m.content }));
+		const startedAt = performance.now();
+		const abort = abortOnDisconnect(c.req.raw.signal);
+		const scheduled = await ctx.scheduler.chat(body.model, { ...sampling, messages }, { signal: abort.signal, ttlSeconds, load });
+		return respond(c, body.model, scheduled, startedAt, body.stream, abort, (text) => ({
+			message: { role: "assistant", content: text },
+		}));
+	});
+
+	app.post("/api/generate", async (c) => {
+		const body = OllamaGenerateRequest.parse(await readJson(c));
+		const { sampling, load } = fromOllamaOptions(body.options, body.format);
+		const ttlSeconds = parseKeepAlive(body.keep_alive);
+		if (body.prompt === "")
+			return loadOrUnload(c, ctx, body.model, ttlSeconds, load, (reason) => ({ response: "", done_reason: reason }));
+		const startedAt = performance.now();
+		const abort = abortOnDisconnect(c.req.raw.signal);
+		const options = { signal: abort.signal, ttlSeconds, load };
+		// Like Ollama, the prompt is a user message in the model's template unless `raw`.
+		const scheduled = body.raw
+			? await ctx.scheduler.complete(body.model, { ...sampling, prompt: body.prompt }, options)
+			: await ctx.scheduler.chat(
+					body.model,
+					{
+						...sampling,
+						messages: [
+							...(body.system ? [{ role: "system" as const, content: body.system }] : []),
+							{ role: "user", content: body.prompt },
+						],
+					},
+					options,
+				);
+		return respond(c, body.model, scheduled, startedAt, body.stream, abort, (text) => ({ response: text }));
+	});
+
+	app.post("/api/embed", async (c) => {
+		const body = OllamaEmbedRequest.parse(await readJson(c));
+		const inputs = typeof body.input === "string" ? [body.input] : body.input;
+		const startedAt = performance.now();
+		const { vectors, tokens } = await ctx.scheduler.use(
+			body.model,
+			{ ttlSeconds: parseKeepAlive(body.keep_alive), load: fromOllamaOptions(body.options).load },
+			async (m) => ({
+				vectors: await ctx.scheduler.engine.embed(m.id, inputs),
+				tokens: (await Promise.all(inputs.map((i) => ctx.scheduler.engine.countTokens(m.id, i)))).reduce((a, b) => a + b, 0),
+			}),
+		);
+		return c.json({
+			model: body.model,
+			embeddings: vectors,
+			total_duration: Math.round((performance.now() - startedAt) * 1e6),
+			load_duration: 0,
+			prompt_eval_count: tokens,
+		});
+	});
+
+	app.delete("/api/delete", async (c) => {
+		const { model: name } = OllamaModelRequest.parse(await readJson(c));
+		const model = await resolveOr404(ctx, name);
+		if (ctx.scheduler.isLoaded(model.key)) await ctx.scheduler.unload(model.key);
+		await removeModel(model, ctx.store.modelsDir).catch((error: Error) => {
+			throw new HttpError(403, error.message, "model_not_deletable");
+		});
+		return c.body(null, 200);
+	});
+
+	app.post("/api/pull", async (c) => {
+		const { model: name, stream } = OllamaModelRequest.parse(await readJson(c));
+		const spec = parseModelSpec(name);
+		const frames = (async function* () {
+			yield line({ status: "pulling manifest" });
+			const listing = await repoFilesWithFit(ctx.hub, spec.repo, machineMemory());
+			const file = chooseHubFile(listing.files, spec.repo, spec);
+			const job = ctx.downloads.start(spec.repo, file);
+			const digest = `sha256:${file.parts[0].sha256 ?? "unknown"}`;
+			let last = -1;
+			const updates: { completed: number }[] = [];
+			let wake: (() => void) | undefined;
+			job.onChange((j) => {
+				updates.push({ completed: j.progress.bytes });
+				wake?.();
+			});
+			const finished = job.done.then(
+				() => undefined,
+				(error: Error) => error,
+			);
+			let failure: Error | undefined;
+			for (;;) {
+				const settled = await Promise.race([
+					finished.then((e) => ({ e })),
+					new Promise<undefined>((r) => (wake = () => r(undefined))),
+				]);
+				for (const u of updates.splice(0))
+					if (u.completed !== last) {
+						last = u.completed;
+						yield line({ status: `pulling ${digest.slice(7, 19)}`, digest, total: file.sizeBytes, completed: u.completed });
+					}
+				if (settled) {
+					failure = settled.e;
+					break;
+				}
+			}
+			if (failure) throw failure;
+			yield line({ status: `pulling ${digest.slice(7, 19)}`, digest, total: file.sizeBytes, completed: file.sizeBytes });
+			yield line({ status: "verifying sha256 digest" });
+			yield line({ status: "writing manifest" });
+			yield line({ status: "success" });
+		})();
+		if (!stream) {
+			for await (const _ of frames);
+			return c.json({ status: "success" });
+		}
+		return streamFrames(c, { frames, ...ndjson() });
+	});
+
+	return app;
+}
+
+async function resolveOr404(ctx: ServerContext, name: string) {
+	try {
+		return await ctx.store.resolve(name);
+	} catch (error) {
+		if (error instanceof ModelNotFoundError) throw new HttpError(404, `model '${name}' not found`, "model_not_found");
+		throw error;
+	}
+}
+
+/** An empty prompt or message list loads the model (or, with keep_alive 0, unloads it), as in Ollama. */
+async function loadOrUnload(
+	c: Context,
+	ctx: ServerContext,
+	name: string,
+	ttlSeconds: number | undefined,
+	load: LoadOptions,
+	shape: (reason: "load" | "unload") => Record<string, unknown>,
+): Promise<Response> {
+	if (ttlSeconds === 0) {
+		await ctx.scheduler.unload(name);
+		return c.json({ model: name, created_at: new Date().toISOString(), ...shape("unload"), done: true });
+	}
+	await ctx.scheduler.load(name, { ttlSeconds, load });
+	return c.json({ model: name, created_at: new Date().toISOString(), ...shape("load"), done: true });
+}
+
+/** One answer in Ollama's shape: NDJSON fragments then a final object with timings, or one object. */
+function respond(
+	c: Context,
+	name: string,
+	{ generation, loadMs }: Scheduled,
+	startedAt: number,
+	stream: boolean,
+	abort: AbortController,
+	content: (text: string) => Record<string, unknown>,
+): Promise<Response> | Response {
+	const final = async (text: string) => {
+		const result = await generation;
+		return {
+			model: name,
+			created_at: new Date().toISOString(),
+			...content(text),
+			done: true,
+			done_reason: ollamaDoneReason(result.stats.stopReason),
+			...ollamaTimings(result, loadMs, startedAt),
+		};
+	};
+	if (!stream) return generation.then(async (result) => c.json(await final(result.text)));
+	return streamFrames(c, {
+		frames: (async function* () {
+			for await (const text of generation)
+				yield line({ model: name, created_at: new Date().toISOString(), ...content(text), done: false });
+			yield line(await final(""));
+		})(),
+		...ndjson(abort),
+	});
+}
