@@ -5,10 +5,15 @@ import { chatCommand } from "./commands/chat.js";
 import { getCommand } from "./commands/get.js";
 import { importCommand } from "./commands/importCommand.js";
 import { inspectCommand } from "./commands/inspect.js";
+import { loadCommand } from "./commands/load.js";
+import { logStreamCommand } from "./commands/logStream.js";
 import { lsCommand } from "./commands/ls.js";
+import { psCommand } from "./commands/ps.js";
 import { rmCommand } from "./commands/rm.js";
 import { searchCommand } from "./commands/search.js";
 import { serveCommand } from "./commands/serve.js";
+import { serverStatusCommand } from "./commands/serverStatus.js";
+import { unloadCommand } from "./commands/unload.js";
 import { gpuLayersOption, integerOption, numberOption } from "./parseOptions.js";
 
 const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
@@ -51,6 +56,8 @@ program
 	.option("--gpu-layers <n|max|auto|off>", "layers to offload to the GPU (default auto)", gpuLayersOption)
 	.option("--stats", "with -p: print the stats line on stderr")
 	.option("--force", "load even if the memory estimate says the model will not fit")
+	.option("--server <url>", "chat through this Hearth server (default: the local one when it is running)")
+	.option("--local", "load the model in this process even when a server is running")
 	.action(async (model: string, options) => {
 		process.exitCode = await chatCommand(model, options, io);
 	});
@@ -89,6 +96,7 @@ program
 	.command("ls")
 	.description("list local models: Hearth's own and those of LM Studio, Hugging Face's cache and Ollama, with their fit")
 	.option("--json", "print JSON")
+	.option("--server <url>", "server to ask which are loaded")
 	.action(async (options) => {
 		process.exitCode = await lsCommand(options, io);
 	});
@@ -106,6 +114,60 @@ program
 	.option("--json", "print the result as JSON")
 	.action(async (path: string, options) => {
 		process.exitCode = await importCommand(path, options, io);
+	});
+
+program
+	.command("ps")
+	.description("models the server holds in memory, with settings, memory and idle time")
+	.option("--json", "print JSON")
+	.option("--server <url>", "server to ask (default http://127.0.0.1:1234)")
+	.action(async (options) => {
+		process.exitCode = await psCommand(options, io);
+	});
+
+program
+	.command("load")
+	.description("load a model in the server")
+	.argument("<model>", "model key, short key or path")
+	.option("--ctx <n>", "context length per request", integerOption(16))
+	.option("--gpu-layers <n|max|auto|off>", "layers to offload to the GPU (default auto)", gpuLayersOption)
+	.option("--ttl <seconds>", "unload after this long idle", integerOption(0))
+	.option("--parallel <n>", "requests answered at once", integerOption(1))
+	.option("--threads <n>", "CPU threads", integerOption(1))
+	.option("--force", "load even if the memory estimate says it will not fit")
+	.option("--json", "print JSON")
+	.option("--server <url>", "server to use")
+	.action(async (model: string, options) => {
+		process.exitCode = await loadCommand(model, options, io);
+	});
+
+program
+	.command("unload")
+	.description("unload a model from the server, or all of them")
+	.argument("[model]", "model key or short key")
+	.option("--all", "unload every model")
+	.option("--server <url>", "server to use")
+	.action(async (model: string | undefined, options) => {
+		process.exitCode = await unloadCommand(model, options, io);
+	});
+
+const server = program.command("server").description("the running server");
+server
+	.command("status")
+	.description("whether the server runs, its address, settings, machine and loaded models")
+	.option("--json", "print JSON")
+	.option("--server <url>", "server to ask")
+	.action(async (options) => {
+		process.exitCode = await serverStatusCommand(options, io);
+	});
+
+const log = program.command("log").description("the server's log");
+log
+	.command("stream")
+	.description("print the server's log as it happens (Ctrl+C stops)")
+	.option("--server <url>", "server to follow")
+	.action(async (options) => {
+		process.exitCode = await logStreamCommand(options, io);
 	});
 
 program

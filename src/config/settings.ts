@@ -168,6 +168,13 @@ export const settings = {
 		description: "On SIGTERM/SIGINT, seconds in-flight requests get to finish before they are stopped.",
 		parse: positiveInteger("HEARTH_SHUTDOWN_GRACE"),
 	},
+	serverUrl: {
+		env: "HEARTH_SERVER_URL",
+		default: (): string | undefined => undefined,
+		defaultText: "http://127.0.0.1:<HEARTH_PORT>",
+		description: "Server the CLI's ps, load, unload, server status, log stream and chat talk to.",
+		parse: (raw: string) => raw.trim().replace(/\/+$/, ""),
+	},
 	hfEndpoint: {
 		env: "HF_ENDPOINT",
 		default: (): string => "https://huggingface.co",

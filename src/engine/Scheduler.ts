@@ -11,6 +11,8 @@ export interface SchedulerOptions {
 	parallel: number;
 	/** Requests that may wait for a model's sequences; past it, ServerBusyError. Default 32. */
 	queueLimit: number;
+	/** Told about loads and unloads, for the server's log. */
+	onEvent?: (message: string) => void;
 }
 
 /** Finds a model by any identifier the store knows: its key (the id it is loaded under) and file. */
@@ -101,6 +103,7 @@ export class Scheduler {
 		clearTimeout(slot.timer);
 		this.slots.delete(key);
 		await this.engine.unload(key);
+		this.options.onEvent?.(`unloaded ${key}`);
 	}
 
 	async unloadAll(): Promise<void> {
@@ -186,6 +189,9 @@ export class Scheduler {
 					ttlSeconds: options.ttlSeconds ?? this.options.ttlSeconds,
 				};
 				this.slots.set(key, slot);
+				this.options.onEvent?.(
+					`loaded ${key} in ${(model.loadTimeMs / 1000).toFixed(1)} s (context ${model.contextLength}, ${model.parallel} parallel, ${model.gpu})`,
+				);
 				return slot;
 			})().finally(() => this.loading.delete(key));
 			this.loading.set(key, loading);

@@ -71,6 +71,7 @@ export class DownloadJob {
 export class DownloadManager {
 	private readonly active = new Map<string, DownloadJob>();
 	private readonly finished: DownloadJob[] = [];
+	private started = 0;
 
 	constructor(
 		private readonly hub: HubClient,
@@ -89,14 +90,15 @@ export class DownloadManager {
 	}
 
 	start(repo: string, file: HubFile): DownloadJob {
-		const id = `${repo}/${file.path}`;
-		const running = this.active.get(id);
+		const transfer = `${repo}/${file.path}`;
+		const running = this.active.get(transfer);
 		if (running) return running;
-		const job = new DownloadJob(id, repo, file, (j, signal) => this.run(j, signal));
-		this.active.set(id, job);
+		// Ids stay unique across repeated downloads of one file, so a job can be told from its predecessors.
+		const job = new DownloadJob(`${transfer}#${++this.started}`, repo, file, (j, signal) => this.run(j, signal));
+		this.active.set(transfer, job);
 		job.done
 			.finally(() => {
-				this.active.delete(id);
+				this.active.delete(transfer);
 				this.finished.push(job);
 			})
 			.catch(() => {});

@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { HttpError } from "./HttpError.js";
 import { openAIErrorResponse } from "./openai/openAIFrames.js";
 import { lmStudioRoutes } from "./routes/lmstudio.js";
+import { nativeRoutes } from "./routes/native.js";
 import { ollamaRoutes } from "./routes/ollama.js";
 import { openAIRoutes } from "./routes/openai.js";
 import type { ServerContext } from "./ServerContext.js";
@@ -52,5 +53,9 @@ export function createApp(ctx: ServerContext, options: AppOptions): Hono {
 	app.route("/", openAIRoutes(ctx));
 	app.route("/", lmStudioRoutes(ctx));
 	app.route("/", ollamaRoutes(ctx));
+	app.route(
+		"/",
+		nativeRoutes(ctx, () => `http://${options.security.host}:${options.security.port}`),
+	);
 	return app;
 }

@@ -54,8 +54,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 		maxLoadedModels: setting("maxModels"),
 		parallel: setting("parallel"),
 		queueLimit: setting("queue"),
+		onEvent: (message) => log.write("info", "scheduler", message),
 	});
-	engine.onUnload((id, reason) => log.write(reason === "crashed" ? "error" : "info", "server", `unloaded ${id} (${reason})`));
+	engine.onUnload(
+		(id, reason) => reason === "crashed" && log.write("error", "server", `the runner of ${id} died; the model was unloaded`),
+	);
 	let app: ReturnType<typeof createApp> | undefined;
 	let inFlight = 0;
 	let idle: (() => void) | undefined;

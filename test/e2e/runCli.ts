@@ -21,6 +21,8 @@ export function runCli(args: string[], options: { input?: string; env?: NodeJS.P
 const isolated = (): NodeJS.ProcessEnv => ({
 	HEARTH_HOME: mkdtempSync(join(tmpdir(), "hearth-cli-home-")),
 	HEARTH_OTHER_APPS: "off",
+	// No server: a Hearth running on this machine must not answer the tests' CLI.
+	HEARTH_SERVER_URL: "http://127.0.0.1:9",
 });
 
 export function startCli(args: string[], env?: NodeJS.ProcessEnv): ChildProcess {

@@ -1,9 +1,11 @@
 import { createInterface } from "node:readline";
+import type { HearthClient } from "../../api/HearthClient.js";
 import { type LogLevel, readSetting } from "../../config/settings.js";
-import type { ChatMessage, ChatRequest, LoadedModel } from "../../engine/Engine.js";
+import type { ChatMessage, GenerationStats } from "../../engine/Engine.js";
 import { LlamaCppEngine } from "../../engine/llama/LlamaCppEngine.js";
 import { ModelStore } from "../../models/ModelStore.js";
 import { formatStats } from "../formatStats.js";
+import { serverClient } from "../serverClient.js";
 
 export interface ChatCommandOptions {
 	prompt?: string;
@@ -16,6 +18,10 @@ export interface ChatCommandOptions {
 	gpuLayers?: number | "max" | "auto";
 	stats?: boolean;
 	force?: boolean;
+	/** Chat through this server instead of loading the model here. */
+	server?: string;
+	/** Load the model in this process even when a server is running. */
+	local?: boolean;
 }
 
 export interface CommandIo {
@@ -24,21 +30,28 @@ export interface CommandIo {
 	stderr: NodeJS.WriteStream;
 }
 
+/** Where answers come from: a model loaded in this process, or a running server. */
+interface ChatBackend {
+	/** One line about the model, printed when the REPL starts. */
+	description: string;
+	ask(
+		messages: ChatMessage[],
+		signal: AbortSignal,
+		onFragment: (text: string) => void,
+	): Promise<{ text: string; stats: GenerationStats }>;
+	close(): Promise<void>;
+}
+
 const LEVEL_ORDER: LogLevel[] = ["error", "warn", "info", "debug"];
 const HELP =
 	"Commands: /system [text] sets or shows the system prompt, /clear forgets the conversation, /exit quits. Ctrl+C stops an answer.";
 
 /**
  * `hearth chat <model>`: with -p, one answer on stdout; otherwise a REPL that streams answers and
- * prints a stats line after each. Ctrl+C stops the answer in progress, not the REPL.
+ * prints a stats line after each. Ctrl+C stops the answer in progress, not the REPL. With a server
+ * running (or --server), the server answers; otherwise the model is loaded here.
  */
 export async function chatCommand(identifier: string, options: ChatCommandOptions, io: CommandIo): Promise<number> {
-	const threshold = LEVEL_ORDER.indexOf(readSetting("logLevel"));
-	const engine = new LlamaCppEngine({
-		onLog: (level, message) => {
-			if (LEVEL_ORDER.indexOf(level) <= threshold) io.stderr.write(`[llama.cpp ${level}] ${message}\n`);
-		},
-	});
 	let current: AbortController | undefined;
 	let interrupted = false;
 	let replStarted = false;
@@ -49,29 +62,17 @@ export async function chatCommand(identifier: string, options: ChatCommandOption
 		else if (!replStarted) process.exit(130);
 	};
 	process.on("SIGINT", interrupt);
+	const interactive = options.prompt === undefined;
+	const client = options.local ? undefined : serverClient(options.server);
+	const useServer = client !== undefined && (options.server !== undefined || (await client.isRunning()));
+	if (interactive) io.stderr.write(`Loading ${identifier}${useServer ? ` on ${client?.baseUrl}` : ""}…\n`);
+	const backend = useServer
+		? await serverBackend(client as HearthClient, identifier, options)
+		: await localBackend(identifier, options, io);
 	try {
-		const interactive = options.prompt === undefined;
-		const local = await new ModelStore().resolve(identifier);
-		if (interactive) io.stderr.write(`Loading ${local.key}…\n`);
-		const model = await engine.load(local.path, {
-			id: local.key,
-			contextLength: options.ctx,
-			threads: options.threads,
-			gpuLayers: options.gpuLayers,
-			force: options.force,
-		});
-		if (model.template.source === "fallback")
-			io.stderr.write(`note: the model has no chat template; using node-llama-cpp's ${model.template.wrapper} format\n`);
-		const sampling: Omit<ChatRequest, "messages"> = {
-			temperature: options.temp,
-			maxTokens: options.maxTokens,
-			seed: options.seed,
-		};
 		const answer = async (messages: ChatMessage[]): Promise<string> => {
 			current = new AbortController();
-			const generation = engine.chat(model.id, { ...sampling, messages }, { signal: current.signal });
-			for await (const fragment of generation) io.stdout.write(fragment);
-			const { text, stats } = await generation;
+			const { text, stats } = await backend.ask(messages, current.signal, (fragment) => io.stdout.write(fragment));
 			io.stdout.write("\n");
 			if (interactive || options.stats) (interactive ? io.stdout : io.stderr).write(`${dim(io.stdout, formatStats(stats))}\n`);
 			current = undefined;
@@ -85,7 +86,7 @@ export async function chatCommand(identifier: string, options: ChatCommandOption
 			await answer(withSystem([{ role: "user", content: options.prompt ?? "" }]));
 			return interrupted ? 130 : 0;
 		}
-		io.stderr.write(`${describe(model)}\n${HELP}\n`);
+		io.stderr.write(`${backend.description}\n${HELP}\n`);
 		replStarted = true;
 		const turns: ChatMessage[] = [];
 		const rl = createInterface({
@@ -129,12 +130,90 @@ export async function chatCommand(identifier: string, options: ChatCommandOption
 		return 0;
 	} finally {
 		process.off("SIGINT", interrupt);
-		await engine.dispose();
+		await backend.close();
 	}
 }
 
-function describe(model: LoadedModel): string {
-	return `Loaded in ${(model.loadTimeMs / 1000).toFixed(1)} s · context ${model.contextLength} · ${model.threads} threads · ${model.gpu}${model.gpu === "cpu" ? "" : ` (${model.gpuLayers} layers)`}`;
+async function localBackend(identifier: string, options: ChatCommandOptions, io: CommandIo): Promise<ChatBackend> {
+	const threshold = LEVEL_ORDER.indexOf(readSetting("logLevel"));
+	const engine = new LlamaCppEngine({
+		onLog: (level, message) => {
+			if (LEVEL_ORDER.indexOf(level) <= threshold) io.stderr.write(`[llama.cpp ${level}] ${message}\n`);
+		},
+	});
+	try {
+		const local = await new ModelStore().resolve(identifier);
+		const model = await engine.load(local.path, {
+			id: local.key,
+			contextLength: options.ctx,
+			threads: options.threads,
+			gpuLayers: options.gpuLayers,
+			force: options.force,
+		});
+		if (model.template.source === "fallback")
+			io.stderr.write(`note: the model has no chat template; using node-llama-cpp's ${model.template.wrapper} format\n`);
+		return {
+			description: `Loaded ${model.id} in ${(model.loadTimeMs / 1000).toFixed(1)} s · context ${model.contextLength} · ${model.threads} threads · ${model.gpu}${model.gpu === "cpu" ? "" : ` (${model.gpuLayers} layers)`}`,
+			async ask(messages, signal, onFragment) {
+				const generation = engine.chat(
+					model.id,
+					{ temperature: options.temp, maxTokens: options.maxTokens, seed: options.seed, messages },
+					{ signal },
+				);
+				for await (const fragment of generation) onFragment(fragment);
+				return generation;
+			},
+			close: () => engine.dispose(),
+		};
+	} catch (error) {
+		await engine.dispose();
+		throw error;
+	}
+}
+
+async function serverBackend(client: HearthClient, identifier: string, options: ChatCommandOptions): Promise<ChatBackend> {
+	const model = await client.load({
+		model: identifier,
+		contextLength: options.ctx,
+		threads: options.threads,
+		gpuLayers: options.gpuLayers,
+		force: options.force,
+	});
+	return {
+		description: `Chatting with ${model.id} on ${client.baseUrl} · context ${model.contextLength} · ${model.gpu}`,
+		async ask(messages, signal, onFragment) {
+			let text = "";
+			try {
+				for await (const event of client.chat(
+					{ model: model.id, messages, temperature: options.temp, maxTokens: options.maxTokens, seed: options.seed },
+					signal,
+				)) {
+					if (event.type === "fragment") {
+						text += event.text;
+						onFragment(event.text);
+					} else if (event.type === "done") return { text: event.text, stats: event.stats };
+					else if (event.type === "error") throw new Error(event.error.message);
+				}
+			} catch (error) {
+				if (!signal.aborted) throw error;
+			}
+			// Stopped here: the server stops generating when the connection closes.
+			return {
+				text,
+				stats: {
+					promptTokens: 0,
+					generatedTokens: 0,
+					timeToFirstTokenMs: 0,
+					tokensPerSecond: 0,
+					totalMs: 0,
+					stopReason: "user_stopped",
+					seed: 0,
+					truncatedPromptTokens: 0,
+				},
+			};
+		},
+		close: async () => {},
+	};
 }
 
 function dim(stream: NodeJS.WriteStream, text: string): string {

@@ -13,6 +13,7 @@ import { ModelStore } from "../../models/ModelStore.js";
 import { CliError } from "../CliError.js";
 import { formatBytes } from "../formatBytes.js";
 import { formatCount } from "../formatCount.js";
+import { formatDuration } from "../formatDuration.js";
 import { formatTable } from "../formatTable.js";
 import type { CommandIo } from "./chat.js";
 
@@ -116,12 +117,4 @@ export async function getCommand(
 	} finally {
 		process.off("SIGINT", cancel);
 	}
-}
-
-function formatDuration(seconds: number): string {
-	if (!Number.isFinite(seconds)) return "–";
-	const s = Math.round(seconds);
-	if (s < 60) return `${s}s`;
-	if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
-	return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
 }

@@ -6,16 +6,24 @@ import { ModelStore } from "../../models/ModelStore.js";
 import { formatBytes } from "../formatBytes.js";
 import { formatCount } from "../formatCount.js";
 import { formatTable } from "../formatTable.js";
+import { serverClient } from "../serverClient.js";
 import type { CommandIo } from "./chat.js";
 
 /** `hearth ls`: every local model with what it is and whether it fits this machine. */
-export async function lsCommand(options: { json?: boolean }, io: Pick<CommandIo, "stdout">): Promise<number> {
+export async function lsCommand(options: { json?: boolean; server?: string }, io: Pick<CommandIo, "stdout">): Promise<number> {
 	const store = new ModelStore();
-	const [models, gpu] = await Promise.all([store.list(), detectGpu(readSetting("gpu"))]);
+	const client = serverClient(options.server);
+	const [models, gpu, loaded] = await Promise.all([
+		store.list(),
+		detectGpu(readSetting("gpu")),
+		// Which are loaded is the server's to say; without a server nothing is.
+		client.isRunning().then((up) => (up ? client.loaded().then((l) => new Set(l.map((m) => m.id))) : new Set<string>())),
+	]);
 	const machine = machineMemory(gpu.vram);
 	const rows = models.map((model) => ({
 		...model,
 		fit: model.info ? fitVerdict(model.info.memory, machine) : undefined,
+		loaded: loaded.has(model.key),
 	}));
 	if (options.json) {
 		io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
@@ -35,10 +43,11 @@ export async function lsCommand(options: { json?: boolean }, io: Pick<CommandIo,
 					formatBytes(m.sizeBytes),
 					String(m.info.contextLength ?? "–"),
 					m.source,
+					m.loaded ? "loaded" : "",
 					m.fit ? FIT_LABELS[m.fit] : "–",
 				]
-			: [m.key, "–", "–", "–", formatBytes(m.sizeBytes), "–", m.source, `invalid: ${m.invalid}`],
+			: [m.key, "–", "–", "–", formatBytes(m.sizeBytes), "–", m.source, "", `invalid: ${m.invalid}`],
 	);
-	io.stdout.write(formatTable(["MODEL", "ARCH", "PARAMS", "QUANT", "SIZE", "CONTEXT", "SOURCE", "FIT"], table));
+	io.stdout.write(formatTable(["MODEL", "ARCH", "PARAMS", "QUANT", "SIZE", "CONTEXT", "SOURCE", "STATE", "FIT"], table));
 	return 0;
 }

@@ -3,6 +3,7 @@ import { ModelStore } from "../../models/ModelStore.js";
 import { removeModel } from "../../models/removeModel.js";
 import { CliError } from "../CliError.js";
 import { formatBytes } from "../formatBytes.js";
+import { serverClient } from "../serverClient.js";
 import type { CommandIo } from "./chat.js";
 
 /** `hearth rm <model>`: deletes a model from Hearth's own folder, after asking unless --yes. */
@@ -21,7 +22,10 @@ export async function rmCommand(identifier: string, options: { yes?: boolean }, 
 			return 1;
 		}
 	}
-	await removeModel(model, store.modelsDir);
+	// A running server may have it loaded: let it unload and delete; otherwise delete here.
+	const client = serverClient();
+	if (await client.isRunning()) await client.deleteModel(model.key);
+	else await removeModel(model, store.modelsDir);
 	io.stdout.write(`Deleted ${model.key}\n`);
 	return 0;
 }

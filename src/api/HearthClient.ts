@@ -1,0 +1,147 @@
+import type { z } from "zod";
+import { NativeChatEvent, type NativeChatRequest } from "./native/NativeChat.js";
+import { type DownloadRequest, DownloadView, HubModelView, RepoFilesView } from "./native/NativeHub.js";
+import { LoadedModelView, type LoadRequest, LocalModelView, type UnloadRequest, UnloadResponse } from "./native/NativeModels.js";
+import { LogEntry, ServerStatus } from "./native/NativeSystem.js";
+
+/** The server is not running at the address the client was given. */
+export class ServerNotRunningError extends Error {
+	readonly code = "server_not_running";
+	constructor(readonly url: string) {
+		super(`Hearth is not running at ${url}; start it with: hearth serve (or npm start)`);
+		this.name = "ServerNotRunningError";
+	}
+}
+
+/** An error answer of the API, in its words. */
+export class HearthApiError extends Error {
+	constructor(
+		readonly status: number,
+		message: string,
+		readonly code: string,
+	) {
+		super(message);
+		this.name = "HearthApiError";
+	}
+}
+
+/**
+ * Typed client of Hearth's native API (/hearth/*), used by the CLI and the web UI. Responses are
+ * checked against the same zod schemas the server answers with. Works in Node and in browsers.
+ */
+export class HearthClient {
+	constructor(
+		readonly baseUrl: string,
+		private readonly apiKey?: string,
+	) {}
+
+	/** True when a Hearth server answers /health at the base URL. */
+	async isRunning(): Promise<boolean> {
+		try {
+			return (await fetch(`${this.baseUrl}/health`, { signal: AbortSignal.timeout(1500) })).ok;
+		} catch {
+			return false;
+		}
+	}
+
+	status = () => this.get("/hearth/status", ServerStatus);
+	models = () => this.get("/hearth/models", LocalModelView.array());
+	loaded = () => this.get("/hearth/models/loaded", LoadedModelView.array());
+	load = (request: LoadRequest) => this.send("POST", "/hearth/models/load", request, LoadedModelView);
+	unload = (request: UnloadRequest) => this.send("POST", "/hearth/models/unload", request, UnloadResponse);
+	deleteModel = (key: string) => this.send("DELETE", `/hearth/models?model=${encodeURIComponent(key)}`, undefined, undefined);
+	searchHub = (query: string, options: { sort?: string; limit?: number } = {}) =>
+		this.get(
+			`/hearth/hub/search?q=${encodeURIComponent(query)}&sort=${options.sort ?? "downloads"}&limit=${options.limit ?? 20}`,
+			HubModelView.array(),
+		);
+	repoFiles = (repo: string) => this.get(`/hearth/hub/files?repo=${encodeURIComponent(repo)}`, RepoFilesView);
+	download = (request: DownloadRequest) => this.send("POST", "/hearth/downloads", request, DownloadView);
+	downloads = () => this.get("/hearth/downloads", DownloadView.array());
+	cancelDownload = (id: string) => this.send("POST", "/hearth/downloads/cancel", { id }, DownloadView);
+	logs = () => this.get("/hearth/logs", LogEntry.array());
+
+	/** Live log lines, the last 100 first, until `signal` aborts. */
+	logStream(signal?: AbortSignal): AsyncGenerator<LogEntry> {
+		return this.events("GET", "/hearth/logs/stream", undefined, LogEntry, signal);
+	}
+
+	/** Download progress events until `signal` aborts. */
+	downloadEvents(signal?: AbortSignal): AsyncGenerator<DownloadView> {
+		return this.events("GET", "/hearth/downloads/events", undefined, DownloadView, signal);
+	}
+
+	/** A chat answer as events: start, fragments, then done with stats (or an error event). */
+	chat(request: NativeChatRequest, signal?: AbortSignal): AsyncGenerator<NativeChatEvent> {
+		return this.events("POST", "/hearth/chat", request, NativeChatEvent, signal);
+	}
+
+	private get<T extends z.ZodType>(path: string, schema: T): Promise<z.infer<T>> {
+		return this.send("GET", path, undefined, schema);
+	}
+
+	private async send<T extends z.ZodType>(
+		method: string,
+		path: string,
+		body: unknown,
+		schema: T | undefined,
+	): Promise<z.infer<T>> {
+		const response = await this.request(method, path, body);
+		const json = await response.json();
+		return (schema ? schema.parse(json) : json) as z.infer<T>;
+	}
+
+	private async *events<T extends z.ZodType>(
+		method: string,
+		path: string,
+		body: unknown,
+		schema: T,
+		signal?: AbortSignal,
+	): AsyncGenerator<z.infer<T>> {
+		const response = await this.request(method, path, body, signal);
+		if (!response.body) return;
+		const reader = response.body.getReader();
+		const decoder = new TextDecoder();
+		let buffered = "";
+		try {
+			for (;;) {
+				const { done, value } = await reader.read();
+				if (done) return;
+				buffered += decoder.decode(value, { stream: true });
+				const events = buffered.split("\n\n");
+				buffered = events.pop() ?? "";
+				for (const event of events) if (event.startsWith("data: ")) yield schema.parse(JSON.parse(event.slice(6)));
+			}
+		} finally {
+			await reader.cancel().catch(() => {});
+		}
+	}
+
+	private async request(method: string, path: string, body: unknown, signal?: AbortSignal): Promise<Response> {
+		let response: Response;
+		try {
+			response = await fetch(`${this.baseUrl}${path}`, {
+				method,
+				headers: {
+					...(body === undefined ? {} : { "content-type": "application/json" }),
+					...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}),
+				},
+				body: body === undefined ? undefined : JSON.stringify(body),
+				signal,
+			});
+		} catch (error) {
+			if (signal?.aborted) throw error;
+			throw new ServerNotRunningError(this.baseUrl);
+		}
+		if (!response.ok) {
+			const payload = (await response.json().catch(() => ({}))) as { error?: { message?: string; code?: string } | string };
+			const error = typeof payload.error === "string" ? { message: payload.error } : (payload.error ?? {});
+			throw new HearthApiError(
+				response.status,
+				error.message ?? `HTTP ${response.status}`,
+				(error as { code?: string }).code ?? "error",
+			);
+		}
+		return response;
+	}
+}

@@ -1,0 +1,46 @@
+import { z } from "zod";
+
+export const StopReason = z.enum(["eos", "stop_string", "max_tokens", "user_stopped", "context_full"]);
+
+/** POST /hearth/chat: Hearth's own chat, streamed as server-sent events with full stats at the end. */
+export const NativeChatRequest = z.object({
+	model: z.string().min(1),
+	messages: z.array(z.object({ role: z.enum(["system", "user", "assistant"]), content: z.string() })).min(1),
+	temperature: z.number().min(0).max(100).optional(),
+	topK: z.number().int().min(0).optional(),
+	topP: z.number().min(0).max(1).optional(),
+	minP: z.number().min(0).max(1).optional(),
+	repeatPenalty: z.number().min(0).max(100).optional(),
+	maxTokens: z.number().int().min(1).optional(),
+	stop: z.array(z.string()).optional(),
+	seed: z
+		.number()
+		.int()
+		.min(0)
+		.max(2 ** 32 - 1)
+		.optional(),
+	contextOverflowPolicy: z.enum(["error", "stopAtLimit", "truncateMiddle", "rollingWindow"]).optional(),
+	ttlSeconds: z.number().int().min(0).optional(),
+});
+export type NativeChatRequest = z.infer<typeof NativeChatRequest>;
+
+export const GenerationStats = z.object({
+	promptTokens: z.number(),
+	generatedTokens: z.number(),
+	timeToFirstTokenMs: z.number(),
+	tokensPerSecond: z.number(),
+	totalMs: z.number(),
+	stopReason: StopReason,
+	seed: z.number(),
+	truncatedPromptTokens: z.number(),
+});
+export type GenerationStats = z.infer<typeof GenerationStats>;
+
+/** The events of a native chat stream: text as it comes, then the result with stats, or an error. */
+export const NativeChatEvent = z.discriminatedUnion("type", [
+	z.object({ type: z.literal("start"), model: z.string(), contextLength: z.number(), loadMs: z.number() }),
+	z.object({ type: z.literal("fragment"), text: z.string() }),
+	z.object({ type: z.literal("done"), text: z.string(), stats: GenerationStats }),
+	z.object({ type: z.literal("error"), error: z.object({ message: z.string(), code: z.string() }) }),
+]);
+export type NativeChatEvent = z.infer<typeof NativeChatEvent>;

@@ -1,0 +1,75 @@
+import { z } from "zod";
+
+export const FitVerdict = z.enum(["full_gpu_offload", "partial_gpu_offload", "fits_without_gpu", "will_not_fit"]);
+
+/** A model in memory, as the native API reports it. */
+export const LoadedModelView = z.object({
+	/** The model's key. */
+	id: z.string(),
+	path: z.string(),
+	/** Context length of each parallel sequence. */
+	contextLength: z.number(),
+	trainedContextLength: z.number(),
+	parallel: z.number(),
+	threads: z.number(),
+	/** "cpu", "cuda", "vulkan" or "metal". */
+	gpu: z.string(),
+	gpuLayers: z.number(),
+	/** Where the chat template comes from, and which wrapper renders it. */
+	template: z.object({ source: z.enum(["gguf", "fallback"]), wrapper: z.string() }),
+	pid: z.number(),
+	loadTimeMs: z.number(),
+	/** Requests generating or waiting now. */
+	inFlight: z.number(),
+	/** Milliseconds since the last request (0 while in use). */
+	idleMs: z.number(),
+	ttlSeconds: z.number(),
+	/** Epoch milliseconds of the idle unload; absent while in use. */
+	expiresAt: z.number().optional(),
+	/** Estimated RAM of the runner process. */
+	memoryBytes: z.number().optional(),
+});
+export type LoadedModelView = z.infer<typeof LoadedModelView>;
+
+/** A model on disk with its header facts, fit verdict and whether it is loaded. */
+export const LocalModelView = z.object({
+	key: z.string(),
+	shortKey: z.string(),
+	source: z.enum(["hearth", "folder", "lmstudio", "huggingface", "ollama"]),
+	path: z.string(),
+	paths: z.array(z.string()),
+	sizeBytes: z.number(),
+	deletable: z.boolean(),
+	/** Why it cannot be used, when it cannot. */
+	invalid: z.string().optional(),
+	architecture: z.string().optional(),
+	parameterCount: z.number().optional(),
+	quantization: z.string().optional(),
+	contextLength: z.number().optional(),
+	fit: FitVerdict.optional(),
+	/** RAM needed on the CPU at the default context length. */
+	memoryBytes: z.number().optional(),
+	loaded: z.boolean(),
+});
+export type LocalModelView = z.infer<typeof LocalModelView>;
+
+/** POST /hearth/models/load */
+export const LoadRequest = z.object({
+	model: z.string().min(1),
+	contextLength: z.number().int().min(16).optional(),
+	gpuLayers: z.union([z.number().int().min(0), z.literal("max"), z.literal("auto")]).optional(),
+	threads: z.number().int().min(1).optional(),
+	flashAttention: z.boolean().optional(),
+	parallel: z.number().int().min(1).max(64).optional(),
+	ttlSeconds: z.number().int().min(0).optional(),
+	/** Load even if the memory estimate says it will not fit. */
+	force: z.boolean().optional(),
+});
+export type LoadRequest = z.infer<typeof LoadRequest>;
+
+/** POST /hearth/models/unload: one model, or all. */
+export const UnloadRequest = z.union([z.object({ model: z.string().min(1) }), z.object({ all: z.literal(true) })]);
+export type UnloadRequest = z.infer<typeof UnloadRequest>;
+
+export const UnloadResponse = z.object({ unloaded: z.array(z.string()) });
+export type UnloadResponse = z.infer<typeof UnloadResponse>;

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HearthApiError, HearthClient } from "../../src/api/HearthClient.js";
+import type { NativeChatEvent } from "../../src/api/native/NativeChat.js";
+import { type RunningServer, startServer } from "../../src/server/startServer.js";
+import type { FakeHub } from "../fixtures/fakeHub.js";
+import { PHI3_KEY, serverHome } from "../fixtures/serverHome.js";
+import { PHI3_REPO, startFakeHub } from "../fixtures/startFakeHub.js";
+
+let server: RunningServer;
+let hub: FakeHub;
+let client: HearthClient;
+
+beforeAll(async () => {
+	hub = await startFakeHub();
+	server = await startServer({ port: 0, env: await serverHome({ HF_ENDPOINT: hub.url }), print: () => {} });
+	client = new HearthClient(server.url);
+});
+afterAll(async () => {
+	await server.close();
+	await hub.stop();
+});
+
+describe("the native API through its typed client", () => {
+	it("lists local models with fit and load state", async () => {
+		const models = await client.models();
+		expect(models.find((m) => m.key === PHI3_KEY)).toMatchObject({
+			source: "hearth",
+			architecture: "phi3",
+			quantization: "Q8_0",
+			fit: "fits_without_gpu",
+			loaded: false,
+		});
+	});
+
+	it("searches the hub and lists a repo's files with fit, recommendation and download state", async () => {
+		expect((await client.searchHub("phi-3")).map((m) => m.id)).toContain(PHI3_REPO);
+		const files = await client.repoFiles(PHI3_REPO);
+		expect(files.header).toMatchObject({ architecture: "phi3", contextLength: 4096 });
+		expect(files.files.map((f) => [f.quantization, f.fit, f.recommended, f.downloaded])).toEqual([
+			["Q4", "fits_without_gpu", true, true], // the server's store already has it
+			["FP16", "fits_without_gpu", false, false],
+		]);
+	});
+
+	it("downloads with progress events, and the model appears in the store", async () => {
+		const controller = new AbortController();
+		const events = client.downloadEvents(controller.signal);
+		const started = await client.download({ repo: PHI3_REPO, quant: "FP16" });
+		expect(started).toMatchObject({ repo: PHI3_REPO, file: "Phi-3-mini-4k-instruct-fp16.gguf", state: "downloading" });
+		let last: { state: string; bytes: number; totalBytes: number; key?: string } | undefined;
+		for await (const event of events) {
+			if (event.id !== started.id) continue;
+			last = event;
+			if (event.state !== "downloading") break;
+		}
+		controller.abort();
+		expect(last).toMatchObject({ state: "done", key: `${PHI3_REPO}/Phi-3-mini-4k-instruct-fp16.gguf` });
+		expect(last?.bytes).toBe(last?.totalBytes);
+		expect((await client.models()).map((m) => m.key)).toContain(`${PHI3_REPO}/Phi-3-mini-4k-instruct-fp16.gguf`);
+		expect((await client.repoFiles(PHI3_REPO)).files.find((f) => f.quantization === "FP16")?.downloaded).toBe(true);
+		await client.deleteModel(`${PHI3_REPO}/Phi-3-mini-4k-instruct-fp16.gguf`);
+		expect((await client.models()).map((m) => m.key)).not.toContain(`${PHI3_REPO}/Phi-3-mini-4k-instruct-fp16.gguf`);
+	});
+
+	it("cancels a download, reporting it cancelled", async () => {
+		hub.faults.set("*", { bytesPerSecond: 20_000 });
+		try {
+			const job = await client.download({ repo: PHI3_REPO, quant: "FP16" });
+			await new Promise((r) => setTimeout(r, 300));
+			await client.cancelDownload(job.id);
+			const settled = async () => (await client.downloads()).find((d) => d.id === job.id && d.state !== "downloading");
+			let final = await settled();
+			for (let i = 0; !final && i < 50; i++) {
+				await new Promise((r) => setTimeout(r, 50));
+				final = await settled();
+			}
+			expect(final?.state).toBe("cancelled");
+			expect(final?.error).toContain("run it again to resume");
+		} finally {
+			hub.faults.clear();
+		}
+	});
+
+	it("chats as events: start, fragments, then the result with stats", async () => {
+		const events: NativeChatEvent[] = [];
+		for await (const event of client.chat({
+			model: "phi-3-mini-4k-instruct-q4",
+			messages: [{ role: "user", content: "where is taiwan" }],
+			maxTokens: 8,
+			seed: 2,
+		}))
+			events.push(event);
+		expect(events[0]).toMatchObject({ type: "start", model: PHI3_KEY, contextLength: 4096 });
+		const done = events.at(-1);
+		expect(done?.type).toBe("done");
+		const fragments = events.filter((e) => e.type === "fragment").map((e) => (e as { text: string }).text);
+		expect(done && "text" in done && done.text).toBe(fragments.join(""));
+		expect(done && "stats" in done && done.stats).toMatchObject({ generatedTokens: 8, stopReason: "max_tokens", seed: 2 });
+	});
+
+	it("reports API errors with status and code", async () => {
+		const error = await client.load({ model: "no-such-model" }).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(HearthApiError);
+		expect(error).toMatchObject({ status: 404, code: "model_not_found" });
+	});
+});
