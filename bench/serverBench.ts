@@ -58,7 +58,10 @@ export async function serverBench(args: string[]): Promise<void> {
 			buffered = events.pop() ?? "";
 			for (const event of events) {
 				if (!event.startsWith("data: {")) continue;
-				const data = JSON.parse(event.slice(6)) as { choices: { delta: { content?: string } }[]; usage?: { completion_tokens: number } };
+				const data = JSON.parse(event.slice(6)) as {
+					choices: { delta: { content?: string } }[];
+					usage?: { completion_tokens: number };
+				};
 				if (!first && data.choices[0]?.delta.content) first = performance.now();
 				if (data.usage) usage = data.usage.completion_tokens;
 			}
