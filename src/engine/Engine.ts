@@ -1,8 +1,26 @@
 import type { Generation } from "./Generation.js";
 
 export interface ChatMessage {
-	role: "system" | "user" | "assistant";
+	role: "system" | "user" | "assistant" | "tool";
 	content: string;
+	/** Functions the assistant called in this message. */
+	toolCalls?: ToolCall[];
+	/** For a tool message: the call whose result `content` is. */
+	toolCallId?: string;
+}
+
+/** A function the model may call: its name, what it does, and a JSON schema of its parameters. */
+export interface ToolDefinition {
+	name: string;
+	description?: string;
+	parameters?: Record<string, unknown>;
+}
+
+export interface ToolCall {
+	id: string;
+	name: string;
+	/** The parameters as JSON text. */
+	arguments: string;
 }
 
 /** How a model is loaded. Every field is optional; `resolveLoadOptions` documents the defaults. */
@@ -71,6 +89,11 @@ export interface SamplingOptions {
 
 export interface ChatRequest extends SamplingOptions {
 	messages: ChatMessage[];
+	/**
+	 * Functions the model may call, through node-llama-cpp's function calling for the model's
+	 * template. A call ends the answer with stop reason "tool_calls".
+	 */
+	tools?: ToolDefinition[];
 }
 
 export interface CompletionRequest extends SamplingOptions {
@@ -79,7 +102,7 @@ export interface CompletionRequest extends SamplingOptions {
 }
 
 /** Why generation ended. */
-export type StopReason = "eos" | "stop_string" | "max_tokens" | "user_stopped" | "context_full";
+export type StopReason = "eos" | "stop_string" | "max_tokens" | "user_stopped" | "context_full" | "tool_calls";
 
 export interface GenerationStats {
 	promptTokens: number;
@@ -100,6 +123,8 @@ export interface GenerationStats {
 export interface GenerationResult {
 	text: string;
 	stats: GenerationStats;
+	/** The functions the model called, when it did (stop reason "tool_calls"). */
+	toolCalls?: ToolCall[];
 }
 
 export interface RenderedPrompt {

@@ -3,7 +3,7 @@ import { request as httpRequest } from "node:http";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, startServer } from "../../src/server/startServer.js";
-import { PHI3_KEY, serverHome } from "../fixtures/serverHome.js";
+import { PHI3_KEY, serverHome, TOOLS_KEY } from "../fixtures/serverHome.js";
 import { shapeOf, sseEvents } from "./sse.js";
 
 let server: RunningServer;
@@ -127,6 +127,63 @@ describe("the official openai client", () => {
 	});
 });
 
+describe("function calling", () => {
+	const tools = [
+		{
+			type: "function" as const,
+			function: {
+				name: "get_time",
+				description: "The current time in a city",
+				parameters: { type: "object", properties: { city: { type: "string", enum: ["Taipei", "Tokyo"] } }, required: ["city"] },
+			},
+		},
+	];
+	const ask = [{ role: "user" as const, content: "what time is it in Taipei?" }];
+
+	it("returns the model's tool call with finish_reason tool_calls, and takes the result back", async () => {
+		const completion = await openai.chat.completions.create({ model: TOOLS_KEY, messages: ask, tools, max_tokens: 60 });
+		const choice = completion.choices[0];
+		expect(choice.finish_reason).toBe("tool_calls");
+		expect(choice.message.content).toBeNull();
+		const call = choice.message.tool_calls?.[0];
+		expect(call).toMatchObject({ type: "function", function: { name: "get_time" } });
+		expect(call?.id).toMatch(/^call_/);
+		const args = JSON.parse(call?.type === "function" ? call.function.arguments : "");
+		expect(["Taipei", "Tokyo"]).toContain(args.city);
+
+		const followUp = await openai.chat.completions.create({
+			model: TOOLS_KEY,
+			messages: [...ask, choice.message, { role: "tool", tool_call_id: call?.id ?? "", content: "14:05" }],
+			tools,
+			max_tokens: 8,
+		});
+		expect(followUp.usage?.prompt_tokens).toBeGreaterThan(completion.usage?.prompt_tokens ?? 0);
+		expect(["stop", "length", "tool_calls"]).toContain(followUp.choices[0].finish_reason);
+	});
+
+	it("streams tool calls as a delta before the finish chunk", async () => {
+		const stream = await openai.chat.completions.create({ model: TOOLS_KEY, messages: ask, tools, max_tokens: 60, stream: true });
+		const chunks = [];
+		for await (const chunk of stream) chunks.push(chunk);
+		const calls = chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []);
+		expect(calls).toHaveLength(1);
+		expect(calls[0]).toMatchObject({ index: 0, type: "function", function: { name: "get_time" } });
+		expect(chunks.at(-1)?.choices[0].finish_reason).toBe("tool_calls");
+	});
+
+	it("does not offer tools with tool_choice none, and a model without tools in the request just answers", async () => {
+		const none = await openai.chat.completions.create({
+			model: TOOLS_KEY,
+			messages: ask,
+			tools,
+			tool_choice: "none",
+			max_tokens: 5,
+		});
+		expect(none.choices[0].message.tool_calls).toBeUndefined();
+		expect(none.choices[0].finish_reason).not.toBe("tool_calls");
+	});
+});
+
 describe("the wire, byte for byte", () => {
 	it("frames a chat stream as OpenAI does: the same events, keys in the same order, then [DONE]", async () => {
 		const response = await post("/v1/chat/completions", {
@@ -164,14 +221,19 @@ describe("the wire, byte for byte", () => {
 				"invalid_request",
 			],
 			[
-				"tools",
+				"a forced tool choice",
+				await post("/v1/chat/completions", { model: PHI3_KEY, messages: QUESTION, tool_choice: "required" }),
+				400,
+				"invalid_request",
+			],
+			[
+				"a tool result answering no call",
 				await post("/v1/chat/completions", {
 					model: PHI3_KEY,
-					messages: QUESTION,
-					tools: [{ type: "function", function: { name: "f" } }],
+					messages: [...QUESTION, { role: "tool", tool_call_id: "call_x", content: "42" }],
 				}),
 				400,
-				"unsupported_parameter",
+				"invalid_value",
 			],
 			[
 				"an unknown model",

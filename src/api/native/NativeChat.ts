@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-export const StopReason = z.enum(["eos", "stop_string", "max_tokens", "user_stopped", "context_full"]);
+export const StopReason = z.enum(["eos", "stop_string", "max_tokens", "user_stopped", "context_full", "tool_calls"]);
 
 /** POST /hearth/chat: Hearth's own chat, streamed as server-sent events with full stats at the end. */
 export const NativeChatRequest = z.object({

@@ -5,12 +5,20 @@ const TextPart = z.object({ type: z.literal("text"), text: z.string() });
 /** Message content: a string or text parts (images are not supported by llama.cpp text models). */
 const Content = z.union([z.string(), z.array(TextPart)]);
 
+export const OpenAIToolCall = z.object({
+	id: z.string(),
+	type: z.literal("function"),
+	function: z.object({ name: z.string(), arguments: z.string() }),
+});
+
 export const OpenAIChatMessage = z.discriminatedUnion("role", [
 	z.looseObject({ role: z.literal("system"), content: Content }),
 	/** OpenAI's newer name for system messages. */
 	z.looseObject({ role: z.literal("developer"), content: Content }),
 	z.looseObject({ role: z.literal("user"), content: Content }),
-	z.looseObject({ role: z.literal("assistant"), content: Content.nullish() }),
+	z.looseObject({ role: z.literal("assistant"), content: Content.nullish(), tool_calls: z.array(OpenAIToolCall).nullish() }),
+	/** A function's result, answering the assistant's tool call `tool_call_id`. */
+	z.looseObject({ role: z.literal("tool"), content: Content, tool_call_id: z.string() }),
 ]);
 export type OpenAIChatMessage = z.infer<typeof OpenAIChatMessage>;
 
@@ -35,5 +43,20 @@ export const OpenAIChatRequest = z.looseObject({
 	model: z.string().min(1),
 	messages: z.array(OpenAIChatMessage).min(1),
 	response_format: ResponseFormat.nullish(),
+	/** Functions the model may call. */
+	tools: z
+		.array(
+			z.object({
+				type: z.literal("function"),
+				function: z.looseObject({
+					name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, "function names are letters, digits, _ and -"),
+					description: z.string().optional(),
+					parameters: z.record(z.string(), z.unknown()).optional(),
+				}),
+			}),
+		)
+		.nullish(),
+	/** "auto" (default with tools) or "none"; forcing a call is not something node-llama-cpp offers. */
+	tool_choice: z.enum(["auto", "none"]).nullish(),
 });
 export type OpenAIChatRequest = z.infer<typeof OpenAIChatRequest>;

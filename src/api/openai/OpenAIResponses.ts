@@ -16,7 +16,20 @@ export const OpenAIChatCompletion = z.object({
 	choices: z.array(
 		z.object({
 			index: z.number(),
-			message: z.object({ role: z.literal("assistant"), content: z.string() }),
+			message: z.object({
+				role: z.literal("assistant"),
+				/** null when the answer is only tool calls. */
+				content: z.string().nullable(),
+				tool_calls: z
+					.array(
+						z.object({
+							id: z.string(),
+							type: z.literal("function"),
+							function: z.object({ name: z.string(), arguments: z.string() }),
+						}),
+					)
+					.optional(),
+			}),
 			logprobs: z.null(),
 			finish_reason: FinishReason,
 		}),
@@ -35,7 +48,20 @@ export const OpenAIChatChunk = z.object({
 	choices: z.array(
 		z.object({
 			index: z.number(),
-			delta: z.object({ role: z.literal("assistant").optional(), content: z.string().optional() }),
+			delta: z.object({
+				role: z.literal("assistant").optional(),
+				content: z.string().optional(),
+				tool_calls: z
+					.array(
+						z.object({
+							index: z.number(),
+							id: z.string(),
+							type: z.literal("function"),
+							function: z.object({ name: z.string(), arguments: z.string() }),
+						}),
+					)
+					.optional(),
+			}),
 			logprobs: z.null(),
 			finish_reason: FinishReason.nullable(),
 		}),

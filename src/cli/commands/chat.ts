@@ -185,7 +185,14 @@ async function serverBackend(client: HearthClient, identifier: string, options: 
 			let text = "";
 			try {
 				for await (const event of client.chat(
-					{ model: model.id, messages, temperature: options.temp, maxTokens: options.maxTokens, seed: options.seed },
+					{
+						model: model.id,
+						// The REPL only ever has system, user and assistant turns.
+						messages: messages.map((m) => ({ role: m.role === "tool" ? "user" : m.role, content: m.content })),
+						temperature: options.temp,
+						maxTokens: options.maxTokens,
+						seed: options.seed,
+					},
 					signal,
 				)) {
 					if (event.type === "fragment") {

@@ -209,6 +209,28 @@ describe("generation", () => {
 		await engine.unload("llama");
 	});
 
+	it("lets the model call tools through node-llama-cpp's function calling", async () => {
+		await engine.load(await testModel({ type: "F32", callsTools: true }), { id: "tools" });
+		const tools = [{ name: "get_time", description: "The time in a city", parameters: { type: "object", properties: { city: { enum: ["Taipei", "Tokyo"] } } } }];
+		const ask: ChatMessage[] = [{ role: "user", content: "what time is it in Taipei?" }];
+		const plain = await engine.chat("tools", { messages: ask, maxTokens: 3 });
+		const called = await engine.chat("tools", { messages: ask, tools, maxTokens: 60 });
+		expect(called.stats.stopReason).toBe("tool_calls");
+		expect(called.toolCalls).toHaveLength(1);
+		expect(called.toolCalls?.[0].name).toBe("get_time");
+		expect(["Taipei", "Tokyo"]).toContain(JSON.parse(called.toolCalls?.[0].arguments ?? "").city);
+		// The tools are documented in the prompt the model sees.
+		expect(called.stats.promptTokens).toBeGreaterThan(plain.stats.promptTokens + 20);
+		const call = called.toolCalls?.[0];
+		const answered = await engine.chat("tools", {
+			messages: [...ask, { role: "assistant", content: "", toolCalls: call ? [call] : [] }, { role: "tool", toolCallId: call?.id, content: "14:05" }],
+			tools,
+			maxTokens: 5,
+		});
+		expect(answered.stats.promptTokens).toBeGreaterThan(called.stats.promptTokens);
+		await engine.unload("tools");
+	});
+
 	it("embeds text into vectors of the model's width, deterministically", async () => {
 		const [a, b] = await engine.embed("phi3", ["where is taiwan", "where is taiwan"]);
 		expect(a).toHaveLength(64);

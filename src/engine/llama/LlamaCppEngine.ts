@@ -72,8 +72,8 @@ export class LlamaCppEngine implements Engine {
 	}
 
 	chat(id: string, request: ChatRequest, call: CallOptions = {}): Generation {
-		const { messages, ...sampling } = request;
-		return this.generate(id, { kind: "chat", messages }, sampling, call);
+		const { messages, tools, ...sampling } = request;
+		return this.generate(id, { kind: "chat", messages, tools }, sampling, call);
 	}
 
 	complete(id: string, request: CompletionRequest, call: CallOptions = {}): Generation {

@@ -163,6 +163,8 @@ function reviveError(payload: RunnerErrorPayload): Error {
 	if (payload.name === "ModelTooLargeError") return new ModelTooLargeError(Number(data.neededBytes), Number(data.availableBytes));
 	if (payload.name === "InvalidSchemaError")
 		return new InvalidSchemaError(payload.message.replace(/^The JSON schema cannot be enforced: /, ""));
+	// Bad values the runner found in a request (tool results without a call, tools with a format…).
+	if (payload.name === "RangeError") return new RangeError(payload.message);
 	const error = new Error(payload.message);
 	error.name = payload.name;
 	return error;

@@ -1,7 +1,8 @@
+import { randomUUID } from "node:crypto";
 import {
-	type ChatHistoryItem,
 	type ChatWrapper,
 	type Llama,
+	LlamaChat,
 	LlamaCompletion,
 	type LlamaCompletion as LlamaCompletionType,
 	type LlamaContext,
@@ -15,11 +16,21 @@ import {
 	SpecialTokensText,
 	type Token,
 } from "node-llama-cpp";
-import type { ChatMessage, GenerationResult, OutputFormat, RenderedPrompt, StopReason, TemplateInfo } from "../Engine.js";
+import type {
+	ChatMessage,
+	GenerationResult,
+	OutputFormat,
+	RenderedPrompt,
+	StopReason,
+	TemplateInfo,
+	ToolCall,
+	ToolDefinition,
+} from "../Engine.js";
 import { ContextOverflowError } from "../errors/ContextOverflowError.js";
 import { InvalidSchemaError } from "../errors/InvalidSchemaError.js";
 import { StopStringMatcher } from "../StopStringMatcher.js";
 import type { ResolvedSampling, RunnerGenerateInput, RunnerLoaded, RunnerLoadOptions } from "./runnerProtocol.js";
+import { toChatHistory, toFunctions } from "./toChatHistory.js";
 
 const NO_TOKENS = { generatedTokens: 0, timeToFirstTokenMs: 0, tokensPerSecond: 0, stopReason: "user_stopped" } as const;
 
@@ -85,12 +96,17 @@ export class RunnerModel {
 		return new RunnerModel(llama, model, context, chatWrapper, info);
 	}
 
-	render(messages: ChatMessage[]): Omit<RenderedPrompt, "tokens"> & { tokens: Token[]; stopTriggers: LlamaText[] } {
-		const history: ChatHistoryItem[] = messages.map((m) =>
-			m.role === "assistant" ? { type: "model", response: [m.content] } : { type: m.role, text: m.content },
-		);
-		history.push({ type: "model", response: [] });
-		const state = this.chatWrapper.generateContextState({ chatHistory: history });
+	render(
+		messages: ChatMessage[],
+		tools: readonly ToolDefinition[] = [],
+	): Omit<RenderedPrompt, "tokens"> & { tokens: Token[]; stopTriggers: LlamaText[] } {
+		const history = toChatHistory(messages);
+		// The answer is a new model turn, unless the last turn is the model's own (tool results to go on from).
+		if (history.at(-1)?.type !== "model") history.push({ type: "model", response: [] });
+		const state = this.chatWrapper.generateContextState({
+			chatHistory: history,
+			availableFunctions: tools.length ? toFunctions(tools) : undefined,
+		});
 		return {
 			text: this.textOf(state.contextText),
 			tokens: state.contextText.tokenize(this.model.tokenizer),
@@ -129,11 +145,13 @@ export class RunnerModel {
 		let prompt: Token[];
 		let templateStops: LlamaText[] = [];
 		let truncatedPromptTokens = 0;
+		const tools = input.kind === "chat" ? (input.tools ?? []) : [];
+		if (tools.length && sampling.format) throw new RangeError("tools and a JSON response format cannot be combined");
 		if (input.kind === "chat") {
 			let messages = input.messages;
-			let rendered = this.render(messages);
+			let rendered = this.render(messages, tools);
 			const fullLength = rendered.tokens.length;
-			while (truncating && rendered.tokens.length > contextLength - reserve) {
+			while (truncating && tools.length === 0 && rendered.tokens.length > contextLength - reserve) {
 				const shorter = dropMessage(messages, policy);
 				if (!shorter) break;
 				messages = shorter;
@@ -200,9 +218,9 @@ export class RunnerModel {
 		};
 		const stopSignal = AbortSignal.any([signal, halt.signal]);
 		let stopReason: StopReason;
+		let toolCalls: ToolCall[] | undefined;
 		try {
-			const { metadata } = await slot.completion.generateCompletionWithMeta(prompt, {
-				maxTokens,
+			const samplingOptions = {
 				temperature: sampling.temperature,
 				topK: sampling.topK,
 				topP: sampling.topP,
@@ -210,25 +228,53 @@ export class RunnerModel {
 				seed: sampling.seed,
 				repeatPenalty:
 					sampling.repeatPenalty === 1 && sampling.presencePenalty === 0 && sampling.frequencyPenalty === 0
-						? false
+						? (false as const)
 						: {
 								penalty: sampling.repeatPenalty,
 								presencePenalty: sampling.presencePenalty,
 								frequencyPenalty: sampling.frequencyPenalty,
 								lastTokens: 64,
 							},
-				customStopTriggers: templateStops,
-				grammar: sampling.format && (await this.grammarFor(sampling.format)),
 				signal: stopSignal,
 				stopOnAbortSignal: true,
-				disableContextShift: true,
-				onToken: (tokens) => {
+				onToken: (tokens: Token[]) => {
 					if (tokens.length > 0) firstTokenAt ??= performance.now();
 					generated += tokens.length;
 				},
 				onTextChunk,
-			});
+			};
+			let metadata: { stopReason: string };
+			if (tools.length > 0 && input.kind === "chat") {
+				// Function calling is LlamaChat's: it spots the template's call syntax and writes the call
+				// under a grammar. The history given to it renders to exactly `prompt` (see render).
+				const chat = new LlamaChat({ contextSequence: slot.sequence, chatWrapper: this.chatWrapper, autoDisposeSequence: false });
+				try {
+					const response = await chat.generateResponse(toChatHistory(input.messages), {
+						...samplingOptions,
+						maxTokens,
+						functions: toFunctions(tools),
+						contextShift: { strategy: "eraseFirstResponseAndKeepFirstSystem" },
+					});
+					metadata = response.metadata;
+					toolCalls = response.functionCalls?.map((call) => ({
+						id: `call_${randomUUID().replace(/-/g, "").slice(0, 24)}`,
+						name: call.functionName,
+						arguments: JSON.stringify(call.params ?? {}),
+					}));
+				} finally {
+					chat.dispose({ disposeSequence: false });
+				}
+			} else {
+				({ metadata } = await slot.completion.generateCompletionWithMeta(prompt, {
+					...samplingOptions,
+					maxTokens,
+					customStopTriggers: templateStops,
+					grammar: sampling.format && (await this.grammarFor(sampling.format)),
+					disableContextShift: true,
+				}));
+			}
 			if (stops.done) stopReason = "stop_string";
+			else if (metadata.stopReason === "functionCalls" && toolCalls?.length) stopReason = "tool_calls";
 			else if (metadata.stopReason === "abort") stopReason = "user_stopped";
 			else if (metadata.stopReason === "maxTokens")
 				stopReason = sampling.maxTokens !== undefined && sampling.maxTokens <= room ? "max_tokens" : "context_full";
@@ -255,6 +301,7 @@ export class RunnerModel {
 				seed: sampling.seed,
 				truncatedPromptTokens,
 			},
+			...(toolCalls?.length ? { toolCalls } : {}),
 		};
 	}
 

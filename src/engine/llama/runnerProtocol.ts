@@ -1,5 +1,13 @@
 import type { GpuSetting, LogLevel } from "../../config/settings.js";
-import type { ChatMessage, GenerationResult, LoadedModel, RenderedPrompt, SamplingOptions, TemplateInfo } from "../Engine.js";
+import type {
+	ChatMessage,
+	GenerationResult,
+	LoadedModel,
+	RenderedPrompt,
+	SamplingOptions,
+	TemplateInfo,
+	ToolDefinition,
+} from "../Engine.js";
 
 /**
  * Messages between the engine (parent) and a runner child process, over Node's IPC channel with
@@ -22,7 +30,9 @@ export interface RunnerLoadOptions {
 	logLevel: LogLevel;
 }
 
-export type RunnerGenerateInput = { kind: "chat"; messages: ChatMessage[] } | { kind: "completion"; prompt: string };
+export type RunnerGenerateInput =
+	| { kind: "chat"; messages: ChatMessage[]; tools?: ToolDefinition[] }
+	| { kind: "completion"; prompt: string };
 
 /** Sampling after defaults are applied; the seed is always chosen by the parent so it can be reported. */
 export type ResolvedSampling = Required<Omit<SamplingOptions, "maxTokens" | "format">> &

@@ -1,6 +1,6 @@
 import type { OpenAIChatMessage, OpenAIChatRequest } from "../../api/openai/OpenAIChatRequest.js";
 import type { OpenAICompletionRequest } from "../../api/openai/OpenAICompletionRequest.js";
-import type { ChatMessage, OutputFormat, SamplingOptions } from "../../engine/Engine.js";
+import type { ChatMessage, OutputFormat, SamplingOptions, ToolDefinition } from "../../engine/Engine.js";
 import { HttpError } from "../HttpError.js";
 
 export interface TranslatedRequest {
@@ -14,13 +14,6 @@ export interface TranslatedRequest {
 /** OpenAI's sampling fields (and llama.cpp's extras) as Hearth's sampling options; unset stays unset. */
 export function fromOpenAISampling(body: OpenAIChatRequest | OpenAICompletionRequest): TranslatedRequest {
 	const unset = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
-	if (Array.isArray(body.tools) && body.tools.length > 0)
-		throw new HttpError(
-			400,
-			"tools are not supported yet: Hearth does not do function calling",
-			"unsupported_parameter",
-			"tools",
-		);
 	return {
 		model: body.model,
 		stream: Boolean(body.stream),
@@ -43,7 +36,9 @@ export function fromOpenAISampling(body: OpenAIChatRequest | OpenAICompletionReq
 }
 
 /** A chat request: messages flattened to text, `response_format` to a grammar. */
-export function fromOpenAIChatRequest(body: OpenAIChatRequest): TranslatedRequest & { messages: ChatMessage[] } {
+export function fromOpenAIChatRequest(
+	body: OpenAIChatRequest,
+): TranslatedRequest & { messages: ChatMessage[]; tools?: ToolDefinition[] } {
 	const base = fromOpenAISampling(body);
 	const format: OutputFormat | undefined =
 		body.response_format?.type === "json_object"
@@ -51,10 +46,27 @@ export function fromOpenAIChatRequest(body: OpenAIChatRequest): TranslatedReques
 			: body.response_format?.type === "json_schema"
 				? { type: "json_schema", schema: body.response_format.json_schema.schema }
 				: undefined;
-	return { ...base, sampling: { ...base.sampling, format }, messages: body.messages.map(toChatMessage) };
+	const tools =
+		body.tool_choice === "none" || !body.tools?.length
+			? undefined
+			: body.tools.map((t) => ({
+					name: t.function.name,
+					description: t.function.description,
+					parameters: t.function.parameters,
+				}));
+	if (tools && format)
+		throw new HttpError(400, "tools and response_format cannot be used together", "invalid_request", "response_format");
+	return { ...base, sampling: { ...base.sampling, format }, messages: body.messages.map(toChatMessage), tools };
 }
 
 function toChatMessage(m: OpenAIChatMessage): ChatMessage {
 	const text = (c: typeof m.content) => (c == null ? "" : typeof c === "string" ? c : c.map((p) => p.text).join("\n"));
+	if (m.role === "tool") return { role: "tool", content: text(m.content), toolCallId: m.tool_call_id };
+	if (m.role === "assistant" && m.tool_calls?.length)
+		return {
+			role: "assistant",
+			content: text(m.content),
+			toolCalls: m.tool_calls.map((c) => ({ id: c.id, name: c.function.name, arguments: c.function.arguments })),
+		};
 	return { role: m.role === "developer" ? "system" : m.role, content: text(m.content) };
 }

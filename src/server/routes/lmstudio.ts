@@ -13,6 +13,7 @@ const STOP_REASONS: Record<StopReason, string> = {
 	max_tokens: "maxPredictedTokensReached",
 	user_stopped: "userStopped",
 	context_full: "contextLengthReached",
+	tool_calls: "toolCalls",
 };
 
 /** LM Studio's REST API (`/api/v0`): OpenAI's shapes plus `stats`, `model_info` and `runtime`. */

@@ -11,7 +11,7 @@ import type {
 	OpenAITextCompletion,
 	Usage,
 } from "../../api/openai/OpenAIResponses.js";
-import type { GenerationResult, LoadedModel } from "../../engine/Engine.js";
+import type { GenerationResult, LoadedModel, ToolCall } from "../../engine/Engine.js";
 import { HttpError } from "../HttpError.js";
 import { fromOpenAIChatRequest, fromOpenAISampling, type TranslatedRequest } from "../openai/fromOpenAIRequest.js";
 import { mapFinishReason } from "../openai/mapFinishReason.js";
@@ -62,7 +62,7 @@ export async function chatCompletions(ctx: ServerContext, c: Context, extras?: E
 	const abort = abortOnDisconnect(c.req.raw.signal);
 	const scheduled = await ctx.scheduler.chat(
 		request.model,
-		{ ...request.sampling, messages: request.messages },
+		{ ...request.sampling, messages: request.messages, tools: request.tools },
 		{ signal: abort.signal, ttlSeconds: request.ttlSeconds },
 	);
 	const { model, generation } = scheduled;
@@ -76,7 +76,11 @@ export async function chatCompletions(ctx: ServerContext, c: Context, extras?: E
 			choices: [
 				{
 					index: 0,
-					message: { role: "assistant", content: result.text },
+					message: {
+						role: "assistant",
+						content: result.toolCalls && !result.text ? null : result.text,
+						...(result.toolCalls ? { tool_calls: result.toolCalls.map(toOpenAIToolCall) } : {}),
+					},
 					logprobs: null,
 					finish_reason: mapFinishReason(result.stats.stopReason),
 				},
@@ -101,6 +105,8 @@ export async function chatCompletions(ctx: ServerContext, c: Context, extras?: E
 			yield sseData(chunk({ role: "assistant", content: "" }, null));
 			for (; !next.done; next = await fragments.next()) yield sseData(chunk({ content: next.value }, null));
 			const result = await generation;
+			if (result.toolCalls)
+				yield sseData(chunk({ tool_calls: result.toolCalls.map((call, index) => ({ index, ...toOpenAIToolCall(call) })) }, null));
 			yield sseData({ ...chunk({}, mapFinishReason(result.stats.stopReason)), ...(await extras?.(model, result)) });
 			if (request.includeUsage) yield sseData({ ...head("chat.completion.chunk"), choices: [], usage: usage(result) });
 			yield SSE_DONE;
@@ -182,6 +188,10 @@ function openAIStreamShape(abort: AbortController) {
 		errorResponse: openAIErrorResponse,
 		onDisconnect: () => abort.abort(),
 	};
+}
+
+function toOpenAIToolCall(call: ToolCall) {
+	return { id: call.id, type: "function" as const, function: { name: call.name, arguments: call.arguments } };
 }
 
 function usage(result: GenerationResult): Usage {
