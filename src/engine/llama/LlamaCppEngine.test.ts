@@ -211,7 +211,13 @@ describe("generation", () => {
 
 	it("lets the model call tools through node-llama-cpp's function calling", async () => {
 		await engine.load(await testModel({ type: "F32", callsTools: true }), { id: "tools" });
-		const tools = [{ name: "get_time", description: "The time in a city", parameters: { type: "object", properties: { city: { enum: ["Taipei", "Tokyo"] } } } }];
+		const tools = [
+			{
+				name: "get_time",
+				description: "The time in a city",
+				parameters: { type: "object", properties: { city: { enum: ["Taipei", "Tokyo"] } } },
+			},
+		];
 		const ask: ChatMessage[] = [{ role: "user", content: "what time is it in Taipei?" }];
 		const plain = await engine.chat("tools", { messages: ask, maxTokens: 3 });
 		const called = await engine.chat("tools", { messages: ask, tools, maxTokens: 60 });
@@ -223,7 +229,11 @@ describe("generation", () => {
 		expect(called.stats.promptTokens).toBeGreaterThan(plain.stats.promptTokens + 20);
 		const call = called.toolCalls?.[0];
 		const answered = await engine.chat("tools", {
-			messages: [...ask, { role: "assistant", content: "", toolCalls: call ? [call] : [] }, { role: "tool", toolCallId: call?.id, content: "14:05" }],
+			messages: [
+				...ask,
+				{ role: "assistant", content: "", toolCalls: call ? [call] : [] },
+				{ role: "tool", toolCallId: call?.id, content: "14:05" },
+			],
 			tools,
 			maxTokens: 5,
 		});
