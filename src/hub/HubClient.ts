@@ -54,12 +54,13 @@ export class HubClient {
 	readonly endpoint: string;
 	readonly fetch: HubFetch;
 	readonly tokenSet: boolean;
+	private readonly token: string | undefined;
 
 	constructor(options: { endpoint?: string; token?: string } = {}) {
 		this.endpoint = options.endpoint ?? readSetting("hfEndpoint");
-		const token = options.token ?? readSetting("hfToken");
-		this.tokenSet = Boolean(token);
-		this.fetch = createHubFetch(this.endpoint, token);
+		this.token = options.token ?? readSetting("hfToken");
+		this.tokenSet = Boolean(this.token);
+		this.fetch = createHubFetch(this.endpoint, this.token);
 	}
 
 	/** GGUF model repos matching `query`, most downloaded (or liked, or recently updated) first. */
@@ -153,7 +154,7 @@ export class HubClient {
 			return response.url || this.resolveUrl(repo, file.path);
 		});
 		const sameOrigin = new URL(url).origin === new URL(this.endpoint).origin;
-		const token = readSetting("hfToken");
+		const token = this.token;
 		const info = await this.call(`${repo}/${file.path}`, () =>
 			readGgufFileInfo(url, {
 				sourceType: "network",

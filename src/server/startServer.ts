@@ -73,9 +73,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 				if (inFlight === 0) idle?.();
 			};
 			try {
-				if (!app) return new Response("starting", { status: 503 });
+				if (!app) {
+					done();
+					return new Response("starting", { status: 503 });
+				}
 				const response = await app.fetch(request);
-				if (!response.body) return response;
+				if (!response.body) {
+					done();
+					return response;
+				}
 				// A streamed answer is in flight until its body ends, not when its headers are sent.
 				const reader = response.body.getReader();
 				const body = new ReadableStream<Uint8Array>({
@@ -98,8 +104,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 			} catch (error) {
 				done();
 				throw error;
-			} finally {
-				if (!app) done();
 			}
 		},
 		hostname: host,

@@ -350,7 +350,8 @@ export class RunnerModel {
 				resolve(s);
 			};
 			const onAbort = () => {
-				this.waiting.splice(this.waiting.indexOf(take), 1);
+				const at = this.waiting.indexOf(take);
+				if (at >= 0) this.waiting.splice(at, 1);
 				reject(signal.reason);
 			};
 			signal.addEventListener("abort", onAbort, { once: true });
