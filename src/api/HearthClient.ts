@@ -1,5 +1,6 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { NativeChatEvent, type NativeChatRequest } from "./native/NativeChat.js";
+import { Conversation, ConversationExport, StoredMessage } from "./native/NativeChats.js";
 import { type DownloadRequest, DownloadView, HubModelView, RepoFilesView } from "./native/NativeHub.js";
 import { LoadedModelView, type LoadRequest, LocalModelView, type UnloadRequest, UnloadResponse } from "./native/NativeModels.js";
 import { LogEntry, ServerStatus } from "./native/NativeSystem.js";
@@ -60,6 +61,21 @@ export class HearthClient {
 	downloads = () => this.get("/hearth/downloads", DownloadView.array());
 	cancelDownload = (id: string) => this.send("POST", "/hearth/downloads/cancel", { id }, DownloadView);
 	logs = () => this.get("/hearth/logs", LogEntry.array());
+	chats = (search?: string) => this.get(`/hearth/chats${search ? `?q=${encodeURIComponent(search)}` : ""}`, Conversation.array());
+	createChat = (fields: Partial<Pick<Conversation, "title" | "model" | "systemPrompt" | "settings">> = {}) =>
+		this.send("POST", "/hearth/chats", fields, Conversation);
+	chatWithMessages = (id: string) =>
+		this.get(`/hearth/chats/${id}`, z.object({ conversation: Conversation, messages: StoredMessage.array() }));
+	updateChat = (id: string, fields: Partial<Pick<Conversation, "title" | "model" | "systemPrompt" | "settings">>) =>
+		this.send("PATCH", `/hearth/chats/${id}`, fields, Conversation);
+	deleteChat = (id: string) => this.send("DELETE", `/hearth/chats/${id}`, undefined, undefined);
+	appendMessage = (id: string, message: Pick<StoredMessage, "role" | "content" | "stats">) =>
+		this.send("POST", `/hearth/chats/${id}/messages`, message, StoredMessage);
+	rewriteMessage = (id: string, messageId: string, content?: string) =>
+		this.send("POST", `/hearth/chats/${id}/rewrite`, { messageId, content }, StoredMessage.array());
+	branchChat = (id: string, messageId: string) => this.send("POST", `/hearth/chats/${id}/branch`, { messageId }, Conversation);
+	exportChat = (id: string) => this.get(`/hearth/chats/${id}/export`, ConversationExport);
+	importChat = (data: ConversationExport) => this.send("POST", "/hearth/chats/import", data, Conversation);
 
 	/** Live log lines, the last 100 first, until `signal` aborts. */
 	logStream(signal?: AbortSignal): AsyncGenerator<LogEntry> {

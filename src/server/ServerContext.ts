@@ -1,3 +1,4 @@
+import type { ChatStore } from "../chats/ChatStore.js";
 import type { Scheduler } from "../engine/Scheduler.js";
 import type { DownloadManager } from "../hub/DownloadManager.js";
 import type { HubClient } from "../hub/HubClient.js";
@@ -11,6 +12,8 @@ export interface ServerContext {
 	hub: HubClient;
 	downloads: DownloadManager;
 	log: ServerLog;
+	/** Conversations of the web UI, in $HEARTH_HOME/hearth.db. */
+	chats: ChatStore;
 	/** Marks responses (system_fingerprint) and /api/version. */
 	version: string;
 	/** Settings the server runs with, for the native API's status. */

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HttpError } from "./HttpError.js";
 import { openAIErrorResponse } from "./openai/openAIFrames.js";
+import { chatRoutes } from "./routes/chats.js";
 import { lmStudioRoutes } from "./routes/lmstudio.js";
 import { nativeRoutes } from "./routes/native.js";
 import { ollamaRoutes } from "./routes/ollama.js";
@@ -53,6 +54,7 @@ export function createApp(ctx: ServerContext, options: AppOptions): Hono {
 	app.route("/", openAIRoutes(ctx));
 	app.route("/", lmStudioRoutes(ctx));
 	app.route("/", ollamaRoutes(ctx));
+	app.route("/", chatRoutes(ctx));
 	app.route(
 		"/",
 		nativeRoutes(ctx, () => `http://${options.security.host}:${options.security.port}`),

@@ -1,6 +1,8 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { serve } from "@hono/node-server";
+import { ChatStore } from "../chats/ChatStore.js";
 import { readSetting } from "../config/settings.js";
 import { LlamaCppEngine } from "../engine/llama/LlamaCppEngine.js";
 import { Scheduler } from "../engine/Scheduler.js";
@@ -48,6 +50,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 		onLog: (level, message, modelId) => log.write(level, modelId, message),
 	});
 	const store = new ModelStore(env);
+	const chats = new ChatStore(join(store.home, "hearth.db"));
 	const hub = new HubClient({ endpoint: setting("hfEndpoint"), token: setting("hfToken") });
 	const scheduler = new Scheduler(engine, (identifier) => store.resolve(identifier), {
 		ttlSeconds: setting("ttlSeconds"),
@@ -128,6 +131,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 			hub,
 			downloads: new DownloadManager(hub, store.modelsDir),
 			log,
+			chats,
 			version: `hearth-${VERSION}`,
 			settings: {
 				host,
@@ -174,6 +178,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 					});
 				// Whatever still runs is stopped with its model.
 				await engine.dispose();
+				chats.close();
 				server.closeAllConnections();
 			})();
 			return closing;

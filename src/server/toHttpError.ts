@@ -1,4 +1,5 @@
 import { ZodError } from "zod";
+import { ConversationNotFoundError } from "../chats/ChatStore.js";
 import { ContextOverflowError } from "../engine/errors/ContextOverflowError.js";
 import { InvalidSchemaError } from "../engine/errors/InvalidSchemaError.js";
 import { ModelLoadError } from "../engine/errors/ModelLoadError.js";
@@ -37,6 +38,7 @@ export function toHttpError(error: unknown): HttpError {
 	if (error instanceof AmbiguousModelError) return new HttpError(400, error.message, "ambiguous_model", "model");
 	if (error instanceof ModelNotFoundError || error instanceof ModelFileNotFoundError || error instanceof ModelNotLoadedError)
 		return new HttpError(404, error.message, "model_not_found", "model");
+	if (error instanceof ConversationNotFoundError) return new HttpError(404, error.message, "conversation_not_found");
 	if (error instanceof InvalidModelFileError) return new HttpError(422, error.message, "invalid_model_file", "model");
 	// 400, not 5xx: clients retry 5xx, and this will not change by retrying.
 	if (error instanceof ModelTooLargeError) return new HttpError(400, error.message, "model_too_large", "model");
