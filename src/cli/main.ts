@@ -1,6 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { type Setting, settings } from "../config/settings.js";
-import { useProxyFromEnvironment } from "../hub/useProxyFromEnvironment.js";
+import { applyProxyFromEnvironment } from "../hub/applyProxyFromEnvironment.js";
 import { chatCommand } from "./commands/chat.js";
 import { getCommand } from "./commands/get.js";
 import { importCommand } from "./commands/importCommand.js";
@@ -180,7 +180,7 @@ program
 	});
 
 try {
-	useProxyFromEnvironment();
+	applyProxyFromEnvironment();
 	await program.parseAsync(process.argv);
 } catch (error) {
 	if (error instanceof CommanderError) {

@@ -7,6 +7,7 @@ import { lmStudioRoutes } from "./routes/lmstudio.js";
 import { nativeRoutes } from "./routes/native.js";
 import { ollamaRoutes } from "./routes/ollama.js";
 import { openAIRoutes } from "./routes/openai.js";
+import { webUiRoutes } from "./routes/webUi.js";
 import type { ServerContext } from "./ServerContext.js";
 import type { ServerLog } from "./ServerLog.js";
 import { type SecurityOptions, securityGate } from "./securityGate.js";
@@ -48,7 +49,10 @@ export function createApp(ctx: ServerContext, options: AppOptions): Hono {
 				),
 		}),
 	);
-	app.use(securityGate({ ...options.security, openPaths: (path) => path === "/health" }));
+	// The UI's files are public; what it does goes through the API, which the key guards.
+	app.use(
+		securityGate({ ...options.security, openPaths: (path) => path === "/health" || !/^\/(v1|api|hearth)(\/|$)/.test(path) }),
+	);
 
 	app.get("/health", (c) => c.json({ status: "ok" }));
 	app.route("/", openAIRoutes(ctx));
@@ -59,5 +63,6 @@ export function createApp(ctx: ServerContext, options: AppOptions): Hono {
 		"/",
 		nativeRoutes(ctx, () => `http://${options.security.host}:${options.security.port}`),
 	);
+	app.route("/", webUiRoutes());
 	return app;
 }

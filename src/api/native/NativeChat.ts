@@ -44,3 +44,20 @@ export const NativeChatEvent = z.discriminatedUnion("type", [
 	z.object({ type: z.literal("error"), error: z.object({ message: z.string(), code: z.string() }) }),
 ]);
 export type NativeChatEvent = z.infer<typeof NativeChatEvent>;
+
+/**
+ * Stats for an answer the client stopped itself: closing the stream stops the server's
+ * generation, so no `done` event with real stats comes.
+ */
+export function stoppedByClient(): GenerationStats {
+	return {
+		promptTokens: 0,
+		generatedTokens: 0,
+		timeToFirstTokenMs: 0,
+		tokensPerSecond: 0,
+		totalMs: 0,
+		stopReason: "user_stopped",
+		seed: 0,
+		truncatedPromptTokens: 0,
+	};
+}

@@ -1,5 +1,6 @@
 import { createInterface } from "node:readline";
 import type { HearthClient } from "../../api/HearthClient.js";
+import { stoppedByClient } from "../../api/native/NativeChat.js";
 import { type LogLevel, readSetting } from "../../config/settings.js";
 import type { ChatMessage, GenerationStats } from "../../engine/Engine.js";
 import { LlamaCppEngine } from "../../engine/llama/LlamaCppEngine.js";
@@ -205,19 +206,7 @@ async function serverBackend(client: HearthClient, identifier: string, options: 
 				if (!signal.aborted) throw error;
 			}
 			// Stopped here: the server stops generating when the connection closes.
-			return {
-				text,
-				stats: {
-					promptTokens: 0,
-					generatedTokens: 0,
-					timeToFirstTokenMs: 0,
-					tokensPerSecond: 0,
-					totalMs: 0,
-					stopReason: "user_stopped",
-					seed: 0,
-					truncatedPromptTokens: 0,
-				},
-			};
+			return { text, stats: stoppedByClient() };
 		},
 		close: async () => {},
 	};

@@ -1,5 +1,7 @@
 import { createInterface } from "node:readline/promises";
 import cliProgress from "cli-progress";
+import { formatBytes } from "../../api/formatBytes.js";
+import { formatCount } from "../../api/formatCount.js";
 import { readSetting } from "../../config/settings.js";
 import { detectGpu } from "../../engine/llama/detectGpu.js";
 import { chooseHubFile } from "../../hub/chooseHubFile.js";
@@ -11,8 +13,6 @@ import { FIT_LABELS } from "../../models/fit/fitVerdict.js";
 import { machineMemory } from "../../models/fit/machineMemory.js";
 import { ModelStore } from "../../models/ModelStore.js";
 import { CliError } from "../CliError.js";
-import { formatBytes } from "../formatBytes.js";
-import { formatCount } from "../formatCount.js";
 import { formatDuration } from "../formatDuration.js";
 import { formatTable } from "../formatTable.js";
 import type { CommandIo } from "./chat.js";

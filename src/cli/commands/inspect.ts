@@ -1,7 +1,7 @@
+import { formatBytes } from "../../api/formatBytes.js";
+import { formatCount } from "../../api/formatCount.js";
 import { type LocalModel, ModelStore } from "../../models/ModelStore.js";
 import type { ModelInfo } from "../../models/readModelInfo.js";
-import { formatBytes } from "../formatBytes.js";
-import { formatCount } from "../formatCount.js";
 import type { CommandIo } from "./chat.js";
 
 /** `hearth inspect <model>`: what the GGUF header says, without loading the weights. */

@@ -1,10 +1,10 @@
+import { formatBytes } from "../../api/formatBytes.js";
+import { formatCount } from "../../api/formatCount.js";
 import { readSetting } from "../../config/settings.js";
 import { detectGpu } from "../../engine/llama/detectGpu.js";
 import { FIT_LABELS, fitVerdict } from "../../models/fit/fitVerdict.js";
 import { machineMemory } from "../../models/fit/machineMemory.js";
 import { ModelStore } from "../../models/ModelStore.js";
-import { formatBytes } from "../formatBytes.js";
-import { formatCount } from "../formatCount.js";
 import { formatTable } from "../formatTable.js";
 import { serverClient } from "../serverClient.js";
 import type { CommandIo } from "./chat.js";

@@ -1,4 +1,4 @@
-import { formatBytes } from "../formatBytes.js";
+import { formatBytes } from "../../api/formatBytes.js";
 import { formatDuration } from "../formatDuration.js";
 import { formatTable } from "../formatTable.js";
 import { serverClient } from "../serverClient.js";

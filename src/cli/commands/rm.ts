@@ -1,8 +1,8 @@
 import { createInterface } from "node:readline/promises";
+import { formatBytes } from "../../api/formatBytes.js";
 import { ModelStore } from "../../models/ModelStore.js";
 import { removeModel } from "../../models/removeModel.js";
 import { CliError } from "../CliError.js";
-import { formatBytes } from "../formatBytes.js";
 import { serverClient } from "../serverClient.js";
 import type { CommandIo } from "./chat.js";
 

@@ -5,7 +5,7 @@ import { EnvHttpProxyAgent, setGlobalDispatcher } from "undici";
  * HTTPS_PROXY / HTTP_PROXY, honouring NO_PROXY, when they are set. Node's built-in fetch reads the
  * same global dispatcher as the undici package.
  */
-export function useProxyFromEnvironment(env: NodeJS.ProcessEnv = process.env): boolean {
+export function applyProxyFromEnvironment(env: NodeJS.ProcessEnv = process.env): boolean {
 	const proxied = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"].some((k) => env[k]);
 	if (proxied) setGlobalDispatcher(new EnvHttpProxyAgent());
 	return proxied;

@@ -1,0 +1,207 @@
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HearthClient } from "../../src/api/HearthClient.js";
+import { type RunningServer, startServer } from "../../src/server/startServer.js";
+import type { FakeHub } from "../fixtures/fakeHub.js";
+import { PHI3_Q4, PHI3_REPO, startFakeHub } from "../fixtures/startFakeHub.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ARTIFACTS = join(process.cwd(), "test-artifacts");
+const hasChromium = existsSync(CHROMIUM);
+const KEY = `${PHI3_REPO}/${PHI3_Q4}`;
+
+if (!hasChromium) {
+	describe("web UI in a real browser", () => {
+		it.skip(`skipped: no Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run does)`, () => {});
+	});
+}
+
+describe.skipIf(!hasChromium)("web UI in a real browser", () => {
+	let hub: FakeHub;
+	let server: RunningServer;
+	let browser: Browser;
+	let page: Page;
+	const dialogs: string[] = [];
+
+	beforeAll(async () => {
+		mkdirSync(ARTIFACTS, { recursive: true });
+		hub = await startFakeHub();
+		const home = mkdtempSync(join(tmpdir(), "hearth-ui-"));
+		server = await startServer({
+			port: 0,
+			env: { HEARTH_HOME: home, HEARTH_OTHER_APPS: "off", HF_ENDPOINT: hub.url, HEARTH_THREADS: "1", HEARTH_LOG_LEVEL: "error" },
+			print: () => {},
+		});
+		browser = await chromium.launch({
+			executablePath: CHROMIUM,
+			args: [
+				"--headless",
+				"--no-sandbox",
+				"--disable-gpu",
+				"--disable-background-networking",
+				"--disable-component-update",
+				"--no-first-run",
+				"--disable-sync",
+			],
+		});
+		page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+		page.on("dialog", (dialog) => {
+			dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+			void dialog.accept();
+		});
+		await page.goto(server.url);
+	});
+	afterAll(async () => {
+		await browser?.close();
+		await server?.close();
+		await hub?.stop();
+	});
+
+	const tab = (name: string) => page.getByRole("button", { name, exact: true }).first().click();
+	const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+	const setMaxTokens = async (n: string) => {
+		if (!(await page.locator("details.settings").evaluate((d) => (d as unknown as { open: boolean }).open)))
+			await page.getByText("System prompt and sampling").click();
+		await page.getByLabel("maxTokens").fill(n);
+	};
+	const ask = async (text: string) => {
+		const before = await page.locator('li.message[data-role="assistant"]:not(.streaming)').count();
+		await page.getByLabel("Message", { exact: true }).fill(text);
+		await page.getByLabel("Message", { exact: true }).press("Enter");
+		await expect
+			.poll(() => page.locator('li.message[data-role="assistant"]:not(.streaming)').count(), { timeout: 30_000 })
+			.toBe(before + 1);
+	};
+
+	it("walks the reference journey: search, see fit, download with progress, chat twice, reload", async () => {
+		await tab("Discover");
+		await expect.poll(() => page.getByText(PHI3_REPO).count()).toBeGreaterThan(0); // the suggestion
+		await page.getByLabel("Search Hugging Face").fill("phi-3");
+		await page.getByRole("button", { name: "Search" }).click();
+		await page.getByRole("button", { name: PHI3_REPO }).click();
+		const row = page.locator(`tr[data-file="${PHI3_Q4}"]`);
+		await expect.poll(() => row.textContent(), { timeout: 20_000 }).toMatch(/KiB.*Q4.*Fits without GPU/);
+		expect(await row.textContent()).toContain("Recommended");
+		await shot("1-discover-repo");
+
+		hub.faults.set(PHI3_Q4, { bytesPerSecond: 60_000 });
+		await row.getByRole("button", { name: "Download" }).click();
+		const job = page.locator("li.job").first();
+		await expect.poll(() => job.getAttribute("data-state")).toBe("downloading");
+		await expect
+			.poll(async () => Number(await job.locator("progress").getAttribute("value")), { timeout: 10_000 })
+			.toBeGreaterThan(0);
+		await shot("2-downloads-progress");
+		await expect.poll(() => job.getAttribute("data-state"), { timeout: 30_000 }).toBe("done");
+		hub.faults.clear();
+
+		await tab("Chat");
+		await expect.poll(() => page.getByLabel("Model").inputValue(), { timeout: 10_000 }).toBe(KEY);
+		await setMaxTokens("24");
+		await ask("where is taiwan");
+		const first = page.locator('li.message[data-role="assistant"]').first();
+		expect(await first.locator(".stats").textContent()).toMatch(/[\d.]+ tok\/s · TTFT \d+ ms · 24 tokens · stop: max tokens/);
+		await ask("Summarize this paragraph:\nTaiwan is an island in East Asia. Its capital is Taipei.");
+		expect(await page.locator("li.message").count()).toBe(4);
+		await shot("3-chat-two-turns");
+
+		await page.reload();
+		await page.getByRole("button", { name: "where is taiwan", exact: true }).click();
+		await expect.poll(() => page.locator("li.message").count()).toBe(4);
+		expect(await page.locator('li.message[data-role="user"]').allTextContents()).toEqual([
+			expect.stringContaining("where is taiwan"),
+			expect.stringContaining("Summarize this paragraph"),
+		]);
+		await shot("4-chat-after-reload");
+	});
+
+	it("stops mid-answer, regenerates, edits and resends", async () => {
+		await setMaxTokens("");
+		await page.getByLabel("Message", { exact: true }).fill("tell me everything");
+		await page.getByLabel("Message", { exact: true }).press("Enter");
+		await expect.poll(() => page.locator("li.streaming").textContent(), { timeout: 10_000 }).not.toBe("");
+		await page.getByLabel("Message", { exact: true }).press("Escape");
+		await expect.poll(() => page.locator("li.streaming").count(), { timeout: 2_000 }).toBe(0);
+		expect(await page.locator('li.message[data-role="assistant"] .stats').last().textContent()).toContain("stop: user stopped");
+
+		await setMaxTokens("8");
+		const count = await page.locator("li.message").count();
+		await page.getByRole("button", { name: "Regenerate" }).click();
+		await expect
+			.poll(() => page.locator('li.message[data-role="assistant"] .stats').last().textContent(), { timeout: 20_000 })
+			.toContain("8 tokens");
+		expect(await page.locator("li.message").count()).toBe(count);
+
+		await page.locator('li.message[data-role="user"]').first().getByRole("button", { name: "Edit" }).click();
+		await page.getByLabel("Edit message").fill("where is japan");
+		await page.getByRole("button", { name: "Send", exact: true }).first().click();
+		await expect.poll(() => page.locator("li.message").count(), { timeout: 20_000 }).toBe(2);
+		expect(await page.locator('li.message[data-role="user"]').first().textContent()).toContain("where is japan");
+		await shot("5-chat-edited");
+	});
+
+	it("renders hostile model output inert", async () => {
+		const api = new HearthClient(server.url);
+		const payloads = [
+			"<script>window.__xss = 1</script>",
+			'<img src="x" onerror="window.__xss = 2">',
+			"[click me](javascript:window.__xss=3)",
+			'<iframe src="javascript:window.__xss=4"></iframe>',
+			'<svg onload="window.__xss = 5"><circle r="5"/></svg>',
+			'<a href="javascript:window.__xss=6">x</a><details open ontoggle="window.__xss=7"></details>',
+			"```js\nconsole.log('code')\n```",
+		];
+		const chat = await api.importChat({
+			format: "hearth-conversation",
+			version: 1,
+			conversation: { title: "hostile", createdAt: new Date().toISOString(), updatedAt: new Date().toISOString() },
+			messages: [
+				{ role: "user", content: "<b>bold?</b>", createdAt: new Date().toISOString() },
+				{ role: "assistant", content: payloads.join("\n\n"), createdAt: new Date().toISOString() },
+			],
+		});
+		await page.reload();
+		await page.getByRole("button", { name: "hostile", exact: true }).click();
+		const markdown = page.locator("li.message .markdown").last();
+		await expect.poll(() => markdown.locator("pre code").count()).toBe(1);
+		await markdown
+			.locator("a")
+			.first()
+			.click({ trial: false })
+			.catch(() => {});
+		await page.waitForTimeout(300);
+		expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
+		expect(await markdown.locator("script, iframe, svg, img[onerror]").count()).toBe(0);
+		const attributes = await markdown.evaluate((root) =>
+			[...root.querySelectorAll("*")].flatMap((e) => [...e.attributes].map((a) => `${a.name}=${a.value}`)),
+		);
+		expect(attributes.filter((a) => /^on/i.test(a) || /javascript:/i.test(a))).toEqual([]);
+		expect(await page.locator('li.message[data-role="user"]').last().textContent()).toContain("<b>bold?</b>");
+		expect(dialogs.filter((d) => d.startsWith("alert"))).toEqual([]);
+		await shot("6-xss-inert");
+		await api.deleteChat(chat.id);
+	});
+
+	it("deletes a conversation, and shows My Models and Server", async () => {
+		await page.reload();
+		await expect.poll(() => page.locator('ul[aria-label="Conversations"] li').count()).toBeGreaterThan(0);
+		const before = await page.locator('ul[aria-label="Conversations"] li').count();
+		await page
+			.getByRole("button", { name: /^Delete / })
+			.first()
+			.click();
+		await expect.poll(() => page.locator('ul[aria-label="Conversations"] li').count()).toBe(before - 1);
+		await tab("My Models");
+		await expect
+			.poll(() => page.locator(`tr[data-model="${KEY}"]`).textContent())
+			.toMatch(/hearth.*phi3.*Q4_0.*Fits without GPU/);
+		await shot("7-my-models");
+		await tab("Server");
+		await expect.poll(() => page.getByText("Running").count()).toBeGreaterThan(0);
+		expect(await page.locator(".endpoint pre").first().textContent()).toContain(`${server.url}/v1/chat/completions`);
+		await shot("8-server");
+	});
+});
