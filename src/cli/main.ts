@@ -38,6 +38,7 @@ program
 	.option("--port <n>", "port (default 1234)", integerOption(0))
 	.option("--api-key <key>", "require this key on every request but /health")
 	.option("--cors <origins>", 'browser origins allowed to call the API, comma-separated, or "*"')
+	.option("--open", "open the web UI in the default browser")
 	.action(async (options) => {
 		process.exitCode = await serveCommand(options);
 	});

@@ -1,6 +1,16 @@
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
+
+/** Load settings a model can keep as its defaults. */
+export const ModelDefaults = z.object({
+	contextLength: z.number().int().min(16).optional(),
+	gpuLayers: z.union([z.number().int().min(0), z.literal("max"), z.literal("auto")]).optional(),
+	threads: z.number().int().min(1).optional(),
+	flashAttention: z.boolean().optional(),
+	parallel: z.number().int().min(1).optional(),
+});
+export type ModelDefaults = z.infer<typeof ModelDefaults>;
 
 /** `$HEARTH_HOME/config.json`: settings saved by the user or the UI. Unknown keys are kept for newer versions. */
 export const ConfigFile = z.looseObject({
@@ -8,6 +18,8 @@ export const ConfigFile = z.looseObject({
 	modelsDirs: z.array(z.string()).optional(),
 	/** Whether models of LM Studio, Hugging Face's cache and Ollama are listed. */
 	otherApps: z.boolean().optional(),
+	/** Load settings saved per model key, used whenever that model is loaded without explicit ones. */
+	modelDefaults: z.record(z.string(), ModelDefaults).optional(),
 });
 export type ConfigFile = z.infer<typeof ConfigFile>;
 
@@ -32,4 +44,15 @@ export function readConfigFile(home: string): ConfigFile {
 		throw new Error(`${path}: ${issue.path.join(".") || "(top level)"}: ${issue.message}`);
 	}
 	return parsed.data;
+}
+
+/** Changes config.json (written aside and renamed, so a crash never leaves half a file). */
+export function updateConfigFile(home: string, change: (config: ConfigFile) => ConfigFile): ConfigFile {
+	const next = ConfigFile.parse(change(readConfigFile(home)));
+	mkdirSync(home, { recursive: true });
+	const path = join(home, "config.json");
+	const temporary = `${path}.${process.pid}.tmp`;
+	writeFileSync(temporary, `${JSON.stringify(next, null, 2)}\n`);
+	renameSync(temporary, path);
+	return next;
 }

@@ -13,6 +13,8 @@ export interface SchedulerOptions {
 	queueLimit: number;
 	/** Told about loads and unloads, for the server's log. */
 	onEvent?: (message: string) => void;
+	/** A model's saved load settings, applied under whatever a request asks for. */
+	loadDefaults?: (key: string) => LoadOptions | undefined;
 }
 
 /** Finds a model by any identifier the store knows: its key (the id it is loaded under) and file. */
@@ -178,7 +180,7 @@ export class Scheduler {
 				await this.makeRoom(key);
 				const model = await this.engine.load(
 					path,
-					{ parallel: this.options.parallel, ...options.load, id: key },
+					{ parallel: this.options.parallel, ...this.options.loadDefaults?.(key), ...withoutUndefined(options.load), id: key },
 					{ signal: options.signal },
 				);
 				const slot: Slot = {
@@ -229,4 +231,8 @@ export class Scheduler {
 		if (slot) clearTimeout(slot.timer);
 		this.slots.delete(id);
 	}
+}
+
+function withoutUndefined<T extends object>(o: T | undefined): Partial<T> {
+	return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

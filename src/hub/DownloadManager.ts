@@ -1,12 +1,20 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { readSetting } from "../config/settings.js";
 import { assertSafeRelativePath, parseRepoId } from "../models/safeNames.js";
-import { type DownloadProgress, downloadFile } from "./downloadFile.js";
+import { type DownloadProgress, downloadFile, type PartInfo } from "./downloadFile.js";
 import { HubError } from "./errors/HubError.js";
 import type { HubClient, HubFile } from "./HubClient.js";
 
 export type DownloadState = "downloading" | "done" | "failed" | "cancelled";
+
+/** A partial download on disk that nothing is working on. */
+export interface PausedDownload {
+	repo: string;
+	file: string;
+	bytes: number;
+	totalBytes: number;
+}
 
 export interface DownloadResult {
 	/** The model's key in the store: `publisher/repo/file.gguf`. */
@@ -109,6 +117,32 @@ export class DownloadManager {
 		return [...this.active.values(), ...this.finished];
 	}
 
+	/**
+	 * Downloads interrupted earlier (this run or a previous one: a crash, a restart) that are not
+	 * running now: their `.part` files, with what they hold. Starting one again resumes it.
+	 */
+	paused(): PausedDownload[] {
+		const found: PausedDownload[] = [];
+		const walk = (dir: string, depth: number) => {
+			for (const entry of readdirSync(dir, { withFileTypes: true })) {
+				const path = join(dir, entry.name);
+				if (entry.isDirectory() && depth < 6) walk(path, depth + 1);
+				else if (entry.name.endsWith(".part.json")) {
+					try {
+						const info = JSON.parse(readFileSync(path, "utf8")) as PartInfo;
+						if (!info.origin || this.active.has(`${info.origin.repo}/${info.origin.file}`)) continue;
+						const part = path.slice(0, -".json".length);
+						found.push({ ...info.origin, bytes: existsSync(part) ? statSync(part).size : 0, totalBytes: info.sizeBytes ?? 0 });
+					} catch {
+						// an unreadable note: nothing to offer
+					}
+				}
+			}
+		};
+		if (existsSync(this.modelsDir)) walk(this.modelsDir, 0);
+		return found;
+	}
+
 	private async run(job: DownloadJob, signal: AbortSignal): Promise<DownloadResult> {
 		let before = 0;
 		let resumedBytes = 0;
@@ -128,6 +162,7 @@ export class DownloadManager {
 				label: `${job.repo}/${part.path}`,
 				tokenSet: this.hub.tokenSet,
 				stallMs: readSetting("downloadStallSeconds") * 1000,
+				origin: { repo: job.repo, file: job.file.path },
 				onProgress: (p) => {
 					job.progress = {
 						...p,

@@ -34,6 +34,8 @@ export interface DownloadFileOptions {
 	backoffMs?: number;
 	/** Why a download was described: for messages. */
 	label?: string;
+	/** Kept beside the partial file (`.part.json`), so an interrupted download can be found and resumed later. */
+	origin?: { repo: string; file: string };
 	tokenSet?: boolean;
 }
 
@@ -50,9 +52,10 @@ const REPORT_EVERY_MS = 100;
 /** On slow links a batch waits no longer than this, so progress and resumable bytes keep moving. */
 const FLUSH_EVERY_MS = 250;
 
-interface PartInfo {
+export interface PartInfo {
 	sha256?: string;
 	sizeBytes?: number;
+	origin?: { repo: string; file: string };
 }
 
 /**
@@ -74,7 +77,10 @@ export async function downloadFile(options: DownloadFileOptions): Promise<Downlo
 		() => undefined,
 	);
 	if (previous && options.sha256 && previous.sha256 !== options.sha256) await rm(part, { force: true });
-	await writeFile(info, JSON.stringify({ sha256: options.sha256, sizeBytes: options.sizeBytes } satisfies PartInfo));
+	await writeFile(
+		info,
+		JSON.stringify({ sha256: options.sha256, sizeBytes: options.sizeBytes, origin: options.origin } satisfies PartInfo),
+	);
 
 	let hash = createHash("sha256");
 	let bytes = await stat(part).then(

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { ChatStore } from "../chats/ChatStore.js";
+import { readConfigFile } from "../config/readConfigFile.js";
 import { readSetting } from "../config/settings.js";
 import { LlamaCppEngine } from "../engine/llama/LlamaCppEngine.js";
 import { Scheduler } from "../engine/Scheduler.js";
@@ -58,6 +59,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 		parallel: setting("parallel"),
 		queueLimit: setting("queue"),
 		onEvent: (message) => log.write("info", "scheduler", message),
+		loadDefaults: (key) => readConfigFile(store.home).modelDefaults?.[key],
 	});
 	engine.onUnload(
 		(id, reason) => reason === "crashed" && log.write("error", "server", `the runner of ${id} died; the model was unloaded`),
@@ -149,6 +151,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 	const shown = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
 	const url = `http://${shown.includes(":") ? `[${shown}]` : shown}:${actualPort}`;
 	print(`Hearth ${VERSION} is serving on ${url}`);
+	print(`  web UI:    ${url}/`);
 	print(`  OpenAI:    ${url}/v1  (models, chat/completions, completions, embeddings)`);
 	print(`  Ollama:    ${url}/api (chat, generate, tags, ps, show, pull, delete, embed, version)`);
 	print(`  LM Studio: ${url}/api/v0 (models, chat/completions, completions, embeddings)`);

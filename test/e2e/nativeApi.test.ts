@@ -62,22 +62,39 @@ describe("the native API through its typed client", () => {
 		expect((await client.models()).map((m) => m.key)).not.toContain(`${PHI3_REPO}/Phi-3-mini-4k-instruct-fp16.gguf`);
 	});
 
-	it("cancels a download, reporting it cancelled", async () => {
+	it("cancels a download, keeps it as paused, also across a restart, and resumes it", async () => {
+		const env = await serverHome({ HF_ENDPOINT: hub.url });
+		let own = await startServer({ port: 0, env, print: () => {} });
 		hub.faults.set("*", { bytesPerSecond: 20_000 });
 		try {
-			const job = await client.download({ repo: PHI3_REPO, quant: "FP16" });
-			await new Promise((r) => setTimeout(r, 300));
-			await client.cancelDownload(job.id);
-			const settled = async () => (await client.downloads()).find((d) => d.id === job.id && d.state !== "downloading");
-			let final = await settled();
-			for (let i = 0; !final && i < 50; i++) {
-				await new Promise((r) => setTimeout(r, 50));
-				final = await settled();
-			}
-			expect(final?.state).toBe("cancelled");
-			expect(final?.error).toContain("run it again to resume");
+			let api = new HearthClient(own.url);
+			const job = await api.download({ repo: PHI3_REPO, quant: "FP16" });
+			// Cancel once some bytes are on disk.
+			await expect
+				.poll(async () => (await api.downloads()).find((d) => d.id === job.id)?.bytes ?? 0, { timeout: 10_000 })
+				.toBeGreaterThan(0);
+			await api.cancelDownload(job.id);
+			const paused = async () =>
+				(await api.downloads()).find((d) => d.file === "Phi-3-mini-4k-instruct-fp16.gguf" && d.state === "paused");
+			await expect.poll(paused).toMatchObject({ repo: PHI3_REPO, state: "paused" });
+			await own.close();
+			own = await startServer({ port: 0, env, print: () => {} });
+			api = new HearthClient(own.url);
+			const afterRestart = await paused();
+			expect(afterRestart?.bytes).toBeGreaterThan(0);
+			hub.faults.clear();
+			const resumed = await api.download({ repo: PHI3_REPO, file: "Phi-3-mini-4k-instruct-fp16.gguf" });
+			await expect
+				.poll(async () => (await api.downloads()).find((d) => d.id === resumed.id)?.state, { timeout: 10_000 })
+				.toBe("done");
+			expect(await paused()).toBeUndefined();
+			const resumedRange = hub.requests.filter(
+				(r) => r.path.startsWith("/blobs/") && r.range === `bytes=${afterRestart?.bytes}-`,
+			);
+			expect(resumedRange.length).toBeGreaterThan(0);
 		} finally {
 			hub.faults.clear();
+			await own.close();
 		}
 	});
 
@@ -148,6 +165,25 @@ describe("conversations", () => {
 			await expect(again.chatWithMessages(chat.id)).rejects.toMatchObject({ status: 404, code: "conversation_not_found" });
 		} finally {
 			await first?.close();
+		}
+	});
+});
+
+describe("model defaults", () => {
+	it("saves load settings as a model's defaults and uses them for just-in-time loads", async () => {
+		const env = await serverHome();
+		const own = await startServer({ port: 0, env, print: () => {} });
+		try {
+			const api = new HearthClient(own.url);
+			const loaded = await api.load({ model: PHI3_KEY, contextLength: 512, parallel: 2, saveAsDefaults: true });
+			expect(loaded).toMatchObject({ contextLength: 512, parallel: 2 });
+			expect((await api.models()).find((m) => m.key === PHI3_KEY)?.defaults).toEqual({ contextLength: 512, parallel: 2 });
+			await api.unload({ all: true });
+			// A chat loads the model on demand, with its saved defaults.
+			for await (const _ of api.chat({ model: PHI3_KEY, messages: [{ role: "user", content: "hi" }], maxTokens: 1 }));
+			expect((await api.loaded()).map((m) => [m.id, m.contextLength, m.parallel])).toEqual([[PHI3_KEY, 512, 2]]);
+		} finally {
+			await own.close();
 		}
 	});
 });

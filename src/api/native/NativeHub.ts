@@ -44,7 +44,8 @@ export const DownloadView = z.object({
 	id: z.string(),
 	repo: z.string(),
 	file: z.string(),
-	state: z.enum(["downloading", "done", "failed", "cancelled"]),
+	/** "paused": a partial file from an interrupted download (also before a restart); start it again to resume. */
+	state: z.enum(["downloading", "done", "failed", "cancelled", "paused"]),
 	bytes: z.number(),
 	totalBytes: z.number(),
 	bytesPerSecond: z.number(),

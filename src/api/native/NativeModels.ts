@@ -50,6 +50,16 @@ export const LocalModelView = z.object({
 	/** RAM needed on the CPU at the default context length. */
 	memoryBytes: z.number().optional(),
 	loaded: z.boolean(),
+	/** Load settings saved for this model. */
+	defaults: z
+		.object({
+			contextLength: z.number().optional(),
+			gpuLayers: z.union([z.number(), z.literal("max"), z.literal("auto")]).optional(),
+			threads: z.number().optional(),
+			flashAttention: z.boolean().optional(),
+			parallel: z.number().optional(),
+		})
+		.optional(),
 });
 export type LocalModelView = z.infer<typeof LocalModelView>;
 
@@ -64,6 +74,8 @@ export const LoadRequest = z.object({
 	ttlSeconds: z.number().int().min(0).optional(),
 	/** Load even if the memory estimate says it will not fit. */
 	force: z.boolean().optional(),
+	/** Save these settings as the model's defaults (config.json), used whenever it is loaded. */
+	saveAsDefaults: z.boolean().optional(),
 });
 export type LoadRequest = z.infer<typeof LoadRequest>;
 

@@ -5,6 +5,7 @@ import { NativeChatRequest } from "../../api/native/NativeChat.js";
 import { DownloadRequest, type DownloadView, type RepoFilesView } from "../../api/native/NativeHub.js";
 import { type LoadedModelView, LoadRequest, type LocalModelView, UnloadRequest } from "../../api/native/NativeModels.js";
 import type { ServerStatus } from "../../api/native/NativeSystem.js";
+import { readConfigFile, updateConfigFile } from "../../config/readConfigFile.js";
 import { readSetting } from "../../config/settings.js";
 import { detectGpu, type GpuInfo } from "../../engine/llama/detectGpu.js";
 import { engineVersions } from "../../engine/llama/engineVersions.js";
@@ -69,6 +70,7 @@ export function nativeRoutes(ctx: ServerContext, url: () => string): Hono {
 	app.get("/hearth/models", async (c) => {
 		const { memory } = await machine();
 		const loaded = new Set(ctx.scheduler.list().map((m) => m.id));
+		const defaults = readConfigFile(ctx.store.home).modelDefaults ?? {};
 		const models: LocalModelView[] = (await ctx.store.list()).map((m) => ({
 			key: m.key,
 			shortKey: m.shortKey,
@@ -85,6 +87,7 @@ export function nativeRoutes(ctx: ServerContext, url: () => string): Hono {
 			fit: m.info ? fitVerdict(m.info.memory, memory) : undefined,
 			memoryBytes: m.info?.memory.cpuOnlyRamBytes,
 			loaded: loaded.has(m.key),
+			defaults: defaults[m.key],
 		}));
 		return c.json(models);
 	});
@@ -92,8 +95,14 @@ export function nativeRoutes(ctx: ServerContext, url: () => string): Hono {
 	app.get("/hearth/models/loaded", (c) => c.json(ctx.scheduler.list().map(loadedView)));
 
 	app.post("/hearth/models/load", async (c) => {
-		const { model, ttlSeconds, ...load } = LoadRequest.parse(await readJson(c));
-		const loaded = await ctx.scheduler.load(model, { ttlSeconds, load });
+		const { model, ttlSeconds, saveAsDefaults, force, ...load } = LoadRequest.parse(await readJson(c));
+		if (saveAsDefaults) {
+			const { key } = await ctx.store.resolve(model);
+			updateConfigFile(ctx.store.home, (config) => ({ ...config, modelDefaults: { ...config.modelDefaults, [key]: load } }));
+			// New defaults apply to a model already loaded only by loading it again.
+			if (ctx.scheduler.isLoaded(key)) await ctx.scheduler.unload(key);
+		}
+		const loaded = await ctx.scheduler.load(model, { ttlSeconds, load: { ...load, force } });
 		const view = ctx.scheduler.list().find((m) => m.id === loaded.id);
 		return c.json(view ? loadedView(view) : loaded);
 	});
@@ -160,7 +169,7 @@ export function nativeRoutes(ctx: ServerContext, url: () => string): Hono {
 		return c.json(downloadView(ctx.downloads.start(request.repo, file)), 202);
 	});
 
-	app.get("/hearth/downloads", (c) => c.json(ctx.downloads.jobs().map(downloadView)));
+	app.get("/hearth/downloads", (c) => c.json(allDownloads(ctx)));
 
 	app.post("/hearth/downloads/cancel", async (c) => {
 		const { id } = (await readJson(c)) as { id?: string };
@@ -190,7 +199,7 @@ export function nativeRoutes(ctx: ServerContext, url: () => string): Hono {
 				};
 			},
 			abort.signal,
-			ctx.downloads.jobs().map(downloadView),
+			allDownloads(ctx),
 		);
 		return sse(c, events, abort);
 	});
@@ -233,6 +242,25 @@ export function nativeRoutes(ctx: ServerContext, url: () => string): Hono {
 
 function loadedView(m: ScheduledModel): LoadedModelView {
 	return { ...m, memoryBytes: residentBytes(m.pid) };
+}
+
+/** Running and finished jobs, then partial downloads nobody is working on (cancelled, or from before a restart). */
+function allDownloads(ctx: ServerContext): DownloadView[] {
+	const jobs = ctx.downloads.jobs();
+	const latest = new Map(jobs.map((j) => [`${j.repo}/${j.file.path}`, j]));
+	const paused = ctx.downloads
+		.paused()
+		.filter((p) => latest.get(`${p.repo}/${p.file}`)?.state !== "done")
+		.map((p) => ({
+			id: `${p.repo}/${p.file}#paused`,
+			repo: p.repo,
+			file: p.file,
+			state: "paused" as const,
+			bytes: p.bytes,
+			totalBytes: p.totalBytes,
+			bytesPerSecond: 0,
+		}));
+	return [...jobs.filter((j) => j.state !== "cancelled").map(downloadView), ...paused];
 }
 
 function downloadView(job: DownloadJob): DownloadView {

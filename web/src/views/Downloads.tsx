@@ -47,6 +47,21 @@ export function Downloads() {
 									Cancel
 								</button>
 							)}
+							{(job.state === "paused" || job.state === "failed" || job.state === "cancelled") && (
+								<button
+									type="button"
+									onClick={() =>
+										void api
+											.download({ repo: job.repo, file: job.file })
+											.then((started) =>
+												setJobs((current) => new Map([...current].filter(([id]) => id !== job.id)).set(started.id, started)),
+											)
+											.catch((e) => setError(errorText(e)))
+									}
+								>
+									Resume
+								</button>
+							)}
 						</div>
 						{job.error && <p className="error">{job.error}</p>}
 					</li>

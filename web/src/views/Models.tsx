@@ -11,6 +11,7 @@ export function Models() {
 	const [gpuLayers, setGpuLayers] = useState("auto");
 	const [threads, setThreads] = useState("");
 	const [flash, setFlash] = useState(false);
+	const [saveDefaults, setSaveDefaults] = useState(false);
 	const refresh = useCallback(() => api.models().then(setModels, (e) => setError(errorText(e))), []);
 	useEffect(() => {
 		void refresh();
@@ -35,6 +36,7 @@ export function Models() {
 				gpuLayers: gpuLayers === "auto" || gpuLayers === "max" ? gpuLayers : Number(gpuLayers),
 				threads: threads ? Number(threads) : undefined,
 				flashAttention: flash || undefined,
+				saveAsDefaults: saveDefaults || undefined,
 			}),
 		);
 	return (
@@ -54,6 +56,10 @@ export function Models() {
 				</label>
 				<label>
 					<input type="checkbox" checked={flash} onChange={(e) => setFlash(e.target.checked)} /> Flash attention
+				</label>
+				<label>
+					<input type="checkbox" checked={saveDefaults} onChange={(e) => setSaveDefaults(e.target.checked)} /> Save as the model's
+					defaults
 				</label>
 			</fieldset>
 			{error && <p className="error">{error}</p>}
@@ -77,6 +83,14 @@ export function Models() {
 							<td>
 								{m.key}
 								{m.invalid && <div className="error">Invalid: {m.invalid}</div>}
+								{m.defaults && (
+									<div className="muted defaults">
+										defaults:{" "}
+										{Object.entries(m.defaults)
+											.map(([k, v]) => `${k} ${v}`)
+											.join(", ")}
+									</div>
+								)}
 							</td>
 							<td>
 								<span className="badge">{m.source}</span>
