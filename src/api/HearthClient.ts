@@ -2,7 +2,14 @@ import { z } from "zod";
 import { NativeChatEvent, type NativeChatRequest } from "./native/NativeChat.js";
 import { Conversation, ConversationExport, StoredMessage } from "./native/NativeChats.js";
 import { type DownloadRequest, DownloadView, HubModelView, RepoFilesView } from "./native/NativeHub.js";
-import { LoadedModelView, type LoadRequest, LocalModelView, type UnloadRequest, UnloadResponse } from "./native/NativeModels.js";
+import {
+	LoadedModelView,
+	LoadingModelView,
+	type LoadRequest,
+	LocalModelView,
+	type UnloadRequest,
+	UnloadResponse,
+} from "./native/NativeModels.js";
 import { LogEntry, ServerStatus } from "./native/NativeSystem.js";
 
 /** The server is not running at the address the client was given. */
@@ -48,6 +55,7 @@ export class HearthClient {
 	status = () => this.get("/hearth/status", ServerStatus);
 	models = () => this.get("/hearth/models", LocalModelView.array());
 	loaded = () => this.get("/hearth/models/loaded", LoadedModelView.array());
+	loading = () => this.get("/hearth/models/loading", LoadingModelView.array());
 	load = (request: LoadRequest) => this.send("POST", "/hearth/models/load", request, LoadedModelView);
 	unload = (request: UnloadRequest) => this.send("POST", "/hearth/models/unload", request, UnloadResponse);
 	deleteModel = (key: string) => this.send("DELETE", `/hearth/models?model=${encodeURIComponent(key)}`, undefined, undefined);

@@ -160,6 +160,15 @@ export interface LoadedModel {
 
 export interface CallOptions {
 	signal?: AbortSignal;
+	/** For `load`: called as the model loads (the weights are most of the time), so a UI can show it. */
+	onLoadProgress?: (progress: LoadProgress) => void;
+}
+
+/** How far a load has come: the runner starting, the weights being read (most of the time), the context being made. */
+export interface LoadProgress {
+	stage: "starting" | "weights" | "context";
+	/** 0 to 1, over the whole load. */
+	fraction: number;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { CallOptions, ChatRequest, CompletionRequest, Engine, LoadedModel, LoadOptions } from "./Engine.js";
+import type { CallOptions, ChatRequest, CompletionRequest, Engine, LoadedModel, LoadOptions, LoadProgress } from "./Engine.js";
 import { ServerBusyError } from "./errors/ServerBusyError.js";
 import type { Generation } from "./Generation.js";
 
@@ -28,6 +28,14 @@ export interface ScheduledModel extends LoadedModel {
 	ttlSeconds: number;
 	/** When the model will be unloaded if nothing uses it, as an epoch millisecond; undefined while in use. */
 	expiresAt?: number;
+}
+
+/** A model on its way into memory. */
+export interface LoadingModel {
+	id: string;
+	progress: LoadProgress;
+	/** Milliseconds since the load began. */
+	elapsedMs: number;
 }
 
 /** A generation the scheduler started, with the model it runs on. */
@@ -64,6 +72,7 @@ export class Scheduler {
 	private readonly slots = new Map<string, Slot>();
 	private readonly loading = new Map<string, Promise<Slot>>();
 	private readonly waiting = new Map<string, number>();
+	private readonly progress = new Map<string, { progress: LoadProgress; startedAt: number }>();
 
 	constructor(
 		readonly engine: Engine,
@@ -124,6 +133,12 @@ export class Scheduler {
 		}));
 	}
 
+	/** Models being loaded now, with how far each has come. */
+	listLoading(): LoadingModel[] {
+		const now = Date.now();
+		return [...this.progress.entries()].map(([id, p]) => ({ id, progress: p.progress, elapsedMs: now - p.startedAt }));
+	}
+
 	isLoaded(key: string): boolean {
 		return this.slots.has(key);
 	}
@@ -177,12 +192,28 @@ export class Scheduler {
 		let loading = this.loading.get(key);
 		if (!loading) {
 			loading = (async () => {
-				await this.makeRoom(key);
-				const model = await this.engine.load(
-					path,
-					{ parallel: this.options.parallel, ...this.options.loadDefaults?.(key), ...withoutUndefined(options.load), id: key },
-					{ signal: options.signal },
-				);
+				const started: { progress: LoadProgress; startedAt: number } = {
+					progress: { stage: "starting", fraction: 0 },
+					startedAt: Date.now(),
+				};
+				this.progress.set(key, started);
+				let model: LoadedModel;
+				try {
+					await this.makeRoom(key);
+					model = await this.engine.load(
+						path,
+						{ parallel: this.options.parallel, ...this.options.loadDefaults?.(key), ...withoutUndefined(options.load), id: key },
+						{
+							signal: options.signal,
+							onLoadProgress: (progress) => {
+								started.progress = progress;
+								options.onLoadProgress?.(progress);
+							},
+						},
+					);
+				} finally {
+					this.progress.delete(key);
+				}
 				const slot: Slot = {
 					model,
 					loadedAt: performance.now(),

@@ -100,6 +100,13 @@ describe.skipIf(!hasChromium)("web UI in a real browser", () => {
 
 		await tab("Chat");
 		await expect.poll(() => page.getByLabel("Model").inputValue(), { timeout: 10_000 }).toBe(KEY);
+		await page.getByRole("button", { name: "Load", exact: true }).click();
+		const progress = page.getByRole("status", { name: "Model load progress" });
+		await expect.poll(() => progress.count()).toBe(1);
+		expect(Number(await progress.locator("progress").getAttribute("max"))).toBe(100);
+		await shot("3a-chat-loading-model");
+		await expect.poll(() => page.locator(".toolbar .badge.loaded").count(), { timeout: 30_000 }).toBe(1);
+		expect(await progress.count()).toBe(0);
 		await setMaxTokens("24");
 		await ask("where is taiwan");
 		const first = page.locator('li.message[data-role="assistant"]').first();

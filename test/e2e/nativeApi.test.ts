@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HearthApiError, HearthClient } from "../../src/api/HearthClient.js";
 import type { NativeChatEvent } from "../../src/api/native/NativeChat.js";
+import type { LoadingModelView } from "../../src/api/native/NativeModels.js";
 import { type RunningServer, startServer } from "../../src/server/startServer.js";
 import type { FakeHub } from "../fixtures/fakeHub.js";
 import { PHI3_KEY, serverHome } from "../fixtures/serverHome.js";
@@ -96,6 +97,30 @@ describe("the native API through its typed client", () => {
 			hub.faults.clear();
 			await own.close();
 		}
+	});
+
+	it("lists a model as loading, with its stage and progress, until it is loaded", async () => {
+		const loading = client.load({ model: "phi-3-mini-4k-instruct-q4" });
+		const seen: LoadingModelView[] = [];
+		let settled = false;
+		void loading.finally(() => {
+			settled = true;
+		});
+		while (!settled) {
+			seen.push(...(await client.loading()));
+			await new Promise((resolve) => setTimeout(resolve, 20));
+		}
+		expect((await loading).id).toBe(PHI3_KEY);
+		expect(seen.length).toBeGreaterThan(0);
+		for (const entry of seen) {
+			expect(entry.id).toBe(PHI3_KEY);
+			expect(["starting", "weights", "context"]).toContain(entry.progress.stage);
+			expect(entry.progress.fraction).toBeGreaterThanOrEqual(0);
+			expect(entry.progress.fraction).toBeLessThanOrEqual(1);
+		}
+		const fractions = seen.map((e) => e.progress.fraction);
+		expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+		expect(await client.loading()).toEqual([]);
 	});
 
 	it("chats as events: start, fragments, then the result with stats", async () => {

@@ -31,6 +31,14 @@ export const LoadedModelView = z.object({
 });
 export type LoadedModelView = z.infer<typeof LoadedModelView>;
 
+/** A model being loaded: which stage it is in and how far the whole load has come (0 to 1). */
+export const LoadingModelView = z.object({
+	id: z.string(),
+	progress: z.object({ stage: z.enum(["starting", "weights", "context"]), fraction: z.number().min(0).max(1) }),
+	elapsedMs: z.number(),
+});
+export type LoadingModelView = z.infer<typeof LoadingModelView>;
+
 /** A model on disk with its header facts, fit verdict and whether it is loaded. */
 export const LocalModelView = z.object({
 	key: z.string(),

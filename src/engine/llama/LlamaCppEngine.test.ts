@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PHI3_CHAT_TEMPLATE, PHI3_SPECIAL_TOKENS } from "../../../test/fixtures/gguf/phi3ChatTemplate.js";
 import { testModel } from "../../../test/fixtures/testModel.js";
 import { InvalidModelFileError } from "../../models/InvalidModelFileError.js";
-import type { ChatMessage } from "../Engine.js";
+import type { ChatMessage, LoadProgress } from "../Engine.js";
 import { ContextOverflowError } from "../errors/ContextOverflowError.js";
 import { ModelNotLoadedError } from "../errors/ModelNotLoadedError.js";
 import { ModelTooLargeError } from "../errors/ModelTooLargeError.js";
@@ -100,6 +100,19 @@ describe("generation", () => {
 		const first = await ask();
 		expect(await ask()).toBe(first);
 		expect(engine.listLoaded().map((m) => m.id)).not.toContain("reload");
+	});
+
+	it("reports load progress in order: runner start, weights, context", async () => {
+		const seen: LoadProgress[] = [];
+		await engine.load(await testModel({ type: "Q8_0" }), { id: "progress" }, { onLoadProgress: (p) => seen.push(p) });
+		await engine.unload("progress");
+		expect(seen[0]).toEqual({ stage: "starting", fraction: 0 });
+		expect(seen.at(-1)).toEqual({ stage: "context", fraction: 0.96 });
+		expect(seen.some((p) => p.stage === "weights")).toBe(true);
+		const fractions = seen.map((p) => p.fraction);
+		expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+		const stages = seen.map((p) => p.stage).filter((s, i, all) => s !== all[i - 1]);
+		expect(stages).toEqual(["starting", "weights", "context"]);
 	});
 
 	it("honours max_tokens exactly", async () => {

@@ -145,6 +145,7 @@ export class LlamaCppEngine implements Engine {
 			},
 			log,
 			call.signal,
+			call.onLoadProgress,
 		);
 		const info: LoadedModel = { id, path, pid: client.pid, loadTimeMs: performance.now() - started, ...loaded };
 		this.models.set(id, { info, client, seed: options.seed });

@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { LogLevel } from "../../config/settings.js";
+import type { LoadProgress } from "../Engine.js";
 import { ContextOverflowError } from "../errors/ContextOverflowError.js";
 import { InvalidSchemaError } from "../errors/InvalidSchemaError.js";
 import { ModelLoadError } from "../errors/ModelLoadError.js";
@@ -63,7 +64,9 @@ export class RunnerClient {
 		options: RunnerLoadOptions,
 		log: RunnerLog,
 		signal?: AbortSignal,
+		onProgress?: (progress: LoadProgress) => void,
 	): Promise<{ client: RunnerClient; loaded: RunnerLoaded }> {
+		onProgress?.({ stage: "starting", fraction: 0 });
 		const here = fileURLToPath(import.meta.url);
 		const fromSource = here.endsWith(".ts");
 		const child = fork(join(dirname(here), fromSource ? "runnerProcess.ts" : "runnerProcess.js"), [], {
@@ -78,7 +81,10 @@ export class RunnerClient {
 		try {
 			const reply = await new Promise<RunnerReply>((resolve, reject) => {
 				child.once("exit", () => reject(signal?.aborted ? signal.reason : client.exited));
-				child.on("message", (m: RunnerReply) => (m.type === "loaded" || m.type === "loadFailed") && resolve(m));
+				child.on("message", (m: RunnerReply) => {
+					if (m.type === "loadProgress") onProgress?.(m.progress);
+					else if (m.type === "loaded" || m.type === "loadFailed") resolve(m);
+				});
 				child.send({ type: "load", options } satisfies RunnerRequest);
 			});
 			if (reply.type === "loadFailed") {
@@ -142,6 +148,7 @@ export class RunnerClient {
 				return;
 			case "loaded":
 			case "loadFailed":
+			case "loadProgress":
 				return;
 			case "fragment":
 				this.pending.get(reply.id)?.onFragment?.(reply.text);

@@ -19,6 +19,7 @@ import {
 import type {
 	ChatMessage,
 	GenerationResult,
+	LoadProgress,
 	OutputFormat,
 	RenderedPrompt,
 	StopReason,
@@ -64,8 +65,21 @@ export class RunnerModel {
 		});
 	}
 
-	static async load(llama: Llama, options: RunnerLoadOptions): Promise<RunnerModel> {
+	static async load(
+		llama: Llama,
+		options: RunnerLoadOptions,
+		onProgress: (progress: LoadProgress) => void = () => {},
+	): Promise<RunnerModel> {
+		// Reading the weights is nearly all of a load; node-llama-cpp reports it many times a second,
+		// so only whole percents are passed on.
+		let percent = -1;
 		const model = await llama.loadModel({
+			onLoadProgress: (weights) => {
+				const fraction = Math.round((0.05 + 0.9 * weights) * 100) / 100;
+				if (fraction * 100 === percent) return;
+				percent = fraction * 100;
+				onProgress({ stage: "weights", fraction });
+			},
 			modelPath: options.modelPath,
 			gpuLayers: options.gpuLayers,
 			// On the CPU llama.cpp repacks the weights into its own buffers; a map would keep the file's
@@ -75,6 +89,7 @@ export class RunnerModel {
 		});
 		const contextLength = Math.min(options.contextLength, model.trainContextSize);
 		const threads = options.threads ?? llama.cpuMathCores;
+		onProgress({ stage: "context", fraction: 0.96 });
 		const context = await model.createContext({
 			contextSize: contextLength,
 			sequences: options.parallel,

@@ -3,6 +3,7 @@ import type {
 	ChatMessage,
 	GenerationResult,
 	LoadedModel,
+	LoadProgress,
 	RenderedPrompt,
 	SamplingOptions,
 	TemplateInfo,
@@ -59,6 +60,7 @@ export interface RunnerErrorPayload {
 export type RunnerReply =
 	| { type: "loaded"; model: RunnerLoaded }
 	| { type: "loadFailed"; error: RunnerErrorPayload }
+	| { type: "loadProgress"; progress: LoadProgress }
 	| { type: "fragment"; id: number; text: string }
 	| { type: "generated"; id: number; result: GenerationResult }
 	| { type: "rendered"; id: number; prompt: RenderedPrompt }

@@ -3,7 +3,13 @@ import { cpus } from "node:os";
 import { type Context, Hono } from "hono";
 import { NativeChatRequest } from "../../api/native/NativeChat.js";
 import { DownloadRequest, type DownloadView, type RepoFilesView } from "../../api/native/NativeHub.js";
-import { type LoadedModelView, LoadRequest, type LocalModelView, UnloadRequest } from "../../api/native/NativeModels.js";
+import {
+	type LoadedModelView,
+	type LoadingModelView,
+	LoadRequest,
+	type LocalModelView,
+	UnloadRequest,
+} from "../../api/native/NativeModels.js";
 import type { ServerStatus } from "../../api/native/NativeSystem.js";
 import { readConfigFile, updateConfigFile } from "../../config/readConfigFile.js";
 import { readSetting } from "../../config/settings.js";
@@ -93,6 +99,8 @@ export function nativeRoutes(ctx: ServerContext, url: () => string): Hono {
 	});
 
 	app.get("/hearth/models/loaded", (c) => c.json(ctx.scheduler.list().map(loadedView)));
+
+	app.get("/hearth/models/loading", (c) => c.json(ctx.scheduler.listLoading() satisfies LoadingModelView[]));
 
 	app.post("/hearth/models/load", async (c) => {
 		const { model, ttlSeconds, saveAsDefaults, force, ...load } = LoadRequest.parse(await readJson(c));

@@ -3,6 +3,7 @@ import { type GenerationStats, stoppedByClient } from "../../../src/api/native/N
 import { type Conversation, ConversationExport, type StoredMessage } from "../../../src/api/native/NativeChats.js";
 import type { LocalModelView } from "../../../src/api/native/NativeModels.js";
 import { api, errorText } from "../api.js";
+import { LoadProgress } from "../LoadProgress.js";
 import { Markdown } from "../Markdown.js";
 
 interface Settings {
@@ -43,6 +44,16 @@ export function Chat() {
 	const [model, setModel] = useState("");
 	const [contextLength, setContextLength] = useState<number>();
 	const [loading, setLoading] = useState(false);
+	/** Models the server has in memory (asked again after each load, as loads may evict others). */
+	const [loadedModels, setLoadedModels] = useState<string[]>([]);
+	const refreshLoaded = useCallback(
+		() =>
+			api.loaded().then(
+				(list) => setLoadedModels(list.map((m) => m.id)),
+				() => {},
+			),
+		[],
+	);
 	const [system, setSystem] = useState("");
 	const [settings, setSettings] = useState<Settings>(DEFAULTS);
 	const [input, setInput] = useState("");
@@ -65,7 +76,8 @@ export function Chat() {
 			},
 			(e) => setError(errorText(e)),
 		);
-	}, []);
+		void refreshLoaded();
+	}, [refreshLoaded]);
 
 	const open = async (id: string) => {
 		const { conversation, messages } = await api.chatWithMessages(id);
@@ -83,6 +95,7 @@ export function Chat() {
 		try {
 			const loaded = await api.load({ model: key });
 			setContextLength(loaded.contextLength);
+			void refreshLoaded();
 		} catch (e) {
 			setError(errorText(e));
 		} finally {
@@ -124,7 +137,10 @@ export function Chat() {
 				},
 				controller.signal,
 			)) {
-				if (event.type === "start") setContextLength(event.contextLength);
+				if (event.type === "start") {
+					setContextLength(event.contextLength);
+					void refreshLoaded();
+				}
 				if (event.type === "fragment") {
 					text += event.text;
 					setStreaming(text);
@@ -275,7 +291,13 @@ export function Chat() {
 							</option>
 						))}
 					</select>
-					{loading && <span className="muted">Loading model…</span>}
+					{loading && <LoadProgress model={model} />}
+					{!loading && model && !loadedModels.includes(model) && (
+						<button type="button" onClick={() => void pickModel(model)}>
+							Load
+						</button>
+					)}
+					{!loading && model && loadedModels.includes(model) && <span className="badge loaded">Loaded</span>}
 					<span className="meter" title="Context used by the last answer">
 						Context {used}
 						{contextLength ? ` / ${contextLength}` : ""} ·{" "}
@@ -369,6 +391,7 @@ export function Chat() {
 					))}
 					{streaming !== undefined && (
 						<li className="message assistant streaming" data-role="assistant">
+							{streaming === "" && !loading && <LoadProgress model={model} quiet />}
 							<Markdown text={streaming} />
 						</li>
 					)}

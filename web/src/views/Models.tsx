@@ -1,12 +1,14 @@
 import { useCallback, useEffect, useState } from "react";
 import type { LocalModelView } from "../../../src/api/native/NativeModels.js";
 import { api, errorText, FIT_LABELS, formatBytes, formatCount } from "../api.js";
+import { LoadProgress } from "../LoadProgress.js";
 
 /** Every local model (Hearth's and other apps'), with load, unload and delete. */
 export function Models() {
 	const [models, setModels] = useState<LocalModelView[]>();
 	const [error, setError] = useState<string>();
 	const [busy, setBusy] = useState<string>();
+	const [loadingKey, setLoadingKey] = useState<string>();
 	const [ctx, setCtx] = useState("");
 	const [gpuLayers, setGpuLayers] = useState("auto");
 	const [threads, setThreads] = useState("");
@@ -29,16 +31,19 @@ export function Models() {
 		}
 	};
 	const load = (key: string) =>
-		act(key, () =>
-			api.load({
-				model: key,
-				contextLength: ctx ? Number(ctx) : undefined,
-				gpuLayers: gpuLayers === "auto" || gpuLayers === "max" ? gpuLayers : Number(gpuLayers),
-				threads: threads ? Number(threads) : undefined,
-				flashAttention: flash || undefined,
-				saveAsDefaults: saveDefaults || undefined,
-			}),
-		);
+		act(key, () => {
+			setLoadingKey(key);
+			return api
+				.load({
+					model: key,
+					contextLength: ctx ? Number(ctx) : undefined,
+					gpuLayers: gpuLayers === "auto" || gpuLayers === "max" ? gpuLayers : Number(gpuLayers),
+					threads: threads ? Number(threads) : undefined,
+					flashAttention: flash || undefined,
+					saveAsDefaults: saveDefaults || undefined,
+				})
+				.finally(() => setLoadingKey(undefined));
+		});
 	return (
 		<section className="view models">
 			<fieldset className="row settings">
@@ -115,6 +120,7 @@ export function Models() {
 											{busy === m.key ? "Loading…" : "Load"}
 										</button>
 									))}
+								{loadingKey === m.key && <LoadProgress model={m.key} />}
 								{m.deletable && (
 									<button
 										type="button"
