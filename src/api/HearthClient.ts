@@ -10,6 +10,7 @@ import {
 	type UnloadRequest,
 	UnloadResponse,
 } from "./native/NativeModels.js";
+import { type ServerSettingsUpdate, ServerSettingsView } from "./native/NativeSettings.js";
 import { LogEntry, ServerStatus } from "./native/NativeSystem.js";
 
 /** The server is not running at the address the client was given. */
@@ -38,9 +39,10 @@ export class HearthApiError extends Error {
  * checked against the same zod schemas the server answers with. Works in Node and in browsers.
  */
 export class HearthClient {
+	/** `apiKey` may be a function, read on every request (the web UI keeps the key the user typed). */
 	constructor(
 		readonly baseUrl: string,
-		private readonly apiKey?: string,
+		private readonly apiKey?: string | (() => string | undefined),
 	) {}
 
 	/** True when a Hearth server answers /health at the base URL. */
@@ -68,6 +70,8 @@ export class HearthClient {
 	download = (request: DownloadRequest) => this.send("POST", "/hearth/downloads", request, DownloadView);
 	downloads = () => this.get("/hearth/downloads", DownloadView.array());
 	cancelDownload = (id: string) => this.send("POST", "/hearth/downloads/cancel", { id }, DownloadView);
+	settings = () => this.get("/hearth/settings", ServerSettingsView);
+	updateSettings = (update: ServerSettingsUpdate) => this.send("PUT", "/hearth/settings", update, ServerSettingsView);
 	logs = () => this.get("/hearth/logs", LogEntry.array());
 	chats = (search?: string) => this.get(`/hearth/chats${search ? `?q=${encodeURIComponent(search)}` : ""}`, Conversation.array());
 	createChat = (fields: Partial<Pick<Conversation, "title" | "model" | "systemPrompt" | "settings">> = {}) =>
@@ -142,13 +146,14 @@ export class HearthClient {
 	}
 
 	private async request(method: string, path: string, body: unknown, signal?: AbortSignal): Promise<Response> {
+		const key = typeof this.apiKey === "function" ? this.apiKey() : this.apiKey;
 		let response: Response;
 		try {
 			response = await fetch(`${this.baseUrl}${path}`, {
 				method,
 				headers: {
 					...(body === undefined ? {} : { "content-type": "application/json" }),
-					...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}),
+					...(key ? { authorization: `Bearer ${key}` } : {}),
 				},
 				body: body === undefined ? undefined : JSON.stringify(body),
 				signal,

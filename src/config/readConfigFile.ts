@@ -18,6 +18,14 @@ export const ConfigFile = z.looseObject({
 	modelsDirs: z.array(z.string()).optional(),
 	/** Whether models of LM Studio, Hugging Face's cache and Ollama are listed. */
 	otherApps: z.boolean().optional(),
+	/** Address the server listens on, as HEARTH_HOST. */
+	host: z.string().optional(),
+	/** Port of the server, as HEARTH_PORT. */
+	port: z.number().int().min(0).max(65535).optional(),
+	/** Key every request must carry, as HEARTH_API_KEY. */
+	apiKey: z.string().optional(),
+	/** Browser origins allowed by CORS, as HEARTH_CORS. */
+	cors: z.array(z.string()).optional(),
 	/** Load settings saved per model key, used whenever that model is loaded without explicit ones. */
 	modelDefaults: z.record(z.string(), ModelDefaults).optional(),
 });
@@ -52,7 +60,8 @@ export function updateConfigFile(home: string, change: (config: ConfigFile) => C
 	mkdirSync(home, { recursive: true });
 	const path = join(home, "config.json");
 	const temporary = `${path}.${process.pid}.tmp`;
-	writeFileSync(temporary, `${JSON.stringify(next, null, 2)}\n`);
+	// It may hold the API key: readable by its owner only.
+	writeFileSync(temporary, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
 	renameSync(temporary, path);
 	return next;
 }

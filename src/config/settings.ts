@@ -17,7 +17,7 @@ export interface Setting<T> {
 	/** Parses the raw environment value; throws a one-line error on bad input. */
 	parse: (raw: string) => T;
 	/** Key in config.json that sets it when the environment does not. */
-	configKey?: "modelsDirs" | "otherApps";
+	configKey?: "modelsDirs" | "otherApps" | "host" | "port" | "apiKey" | "cors";
 }
 
 export type GpuSetting = "auto" | "off" | "cuda" | "vulkan" | "metal";
@@ -90,14 +90,17 @@ export const settings = {
 		env: "HEARTH_HOST",
 		default: (): string => "127.0.0.1",
 		defaultText: "127.0.0.1",
-		description: "Address the server listens on. Anything but loopback serves the network: set HEARTH_API_KEY then.",
+		description:
+			"Address the server listens on (config.json: host). Anything but loopback serves the network: set HEARTH_API_KEY then.",
 		parse: (raw: string) => raw.trim(),
+		configKey: "host",
 	},
 	port: {
 		env: "HEARTH_PORT",
 		default: (): number => 1234,
 		defaultText: "1234",
-		description: "Port of the server (web UI and every API).",
+		description: "Port of the server, web UI and every API (config.json: port).",
+		configKey: "port",
 		parse: (raw: string) => {
 			const n = Number(raw);
 			if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`HEARTH_PORT must be a port number; got "${raw}"`);
@@ -108,14 +111,18 @@ export const settings = {
 		env: "HEARTH_API_KEY",
 		default: (): string | undefined => undefined,
 		defaultText: "none",
-		description: "When set, every request but /health must carry it (Authorization: Bearer <key> or x-api-key).",
+		description:
+			"When set, every request but /health must carry it (Authorization: Bearer <key> or x-api-key) (config.json: apiKey).",
 		parse: (raw: string) => raw.trim(),
+		configKey: "apiKey",
 	},
 	cors: {
 		env: "HEARTH_CORS",
 		default: (): string[] => [],
 		defaultText: "off",
-		description: 'Origins allowed to call the API from a browser, comma-separated, or "*" for any (never with credentials).',
+		description:
+			'Origins allowed to call the API from a browser, comma-separated, or "*" for any (never with credentials) (config.json: cors).',
+		configKey: "cors",
 		parse: (raw: string) =>
 			raw
 				.split(",")

@@ -1,3 +1,4 @@
+import { withoutUndefined } from "../util/withoutUndefined.js";
 import type { CallOptions, ChatRequest, CompletionRequest, Engine, LoadedModel, LoadOptions, LoadProgress } from "./Engine.js";
 import { ServerBusyError } from "./errors/ServerBusyError.js";
 import type { Generation } from "./Generation.js";
@@ -262,8 +263,4 @@ export class Scheduler {
 		if (slot) clearTimeout(slot.timer);
 		this.slots.delete(id);
 	}
-}
-
-function withoutUndefined<T extends object>(o: T | undefined): Partial<T> {
-	return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -1,4 +1,5 @@
 import { randomInt } from "node:crypto";
+import { withoutUndefined } from "../util/withoutUndefined.js";
 import type { SamplingOptions } from "./Engine.js";
 import type { ResolvedSampling } from "./llama/runnerProtocol.js";
 
@@ -45,8 +46,4 @@ export function resolveSampling(options: SamplingOptions, modelSeed?: number): R
 function check(name: string, value: number, min: number, max: number, integer = false): void {
 	if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value)))
 		throw new RangeError(`${name} must be ${integer ? "an integer " : ""}between ${min} and ${max}; got ${value}`);
-}
-
-function withoutUndefined<T extends object>(o: T): Partial<T> {
-	return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

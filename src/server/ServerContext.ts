@@ -1,3 +1,4 @@
+import type { ServerSettingName } from "../api/native/NativeSettings.js";
 import type { ChatStore } from "../chats/ChatStore.js";
 import type { Scheduler } from "../engine/Scheduler.js";
 import type { DownloadManager } from "../hub/DownloadManager.js";
@@ -26,4 +27,10 @@ export interface ServerContext {
 		maxModels: number;
 		ttlSeconds: number;
 	};
+	/** Server settings fixed by a flag or an environment variable (its name): config.json cannot change them. */
+	locks: Partial<Record<ServerSettingName, string>>;
+	/** The API key in force (never sent anywhere; compared with the saved one to tell whether a restart is due). */
+	apiKey?: string;
+	/** The environment settings are read from (tests give their own). */
+	env: NodeJS.ProcessEnv;
 }

@@ -10,6 +10,7 @@ import { Scheduler } from "../engine/Scheduler.js";
 import { DownloadManager } from "../hub/DownloadManager.js";
 import { HubClient } from "../hub/HubClient.js";
 import { ModelStore } from "../models/ModelStore.js";
+import { withoutUndefined } from "../util/withoutUndefined.js";
 import { createApp } from "./createApp.js";
 import { ServerLog } from "./ServerLog.js";
 import { isLoopback } from "./securityGate.js";
@@ -41,6 +42,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 	const port = options.port ?? setting("port");
 	const apiKey = options.apiKey ?? setting("apiKey");
 	const corsOrigins = options.corsOrigins ?? setting("cors");
+	const locked = (flag: string, variable: string, given: unknown) =>
+		given !== undefined ? flag : env[variable] ? variable : undefined;
+	const locks = withoutUndefined({
+		host: locked("--host", "HEARTH_HOST", options.host),
+		port: locked("--port", "HEARTH_PORT", options.port),
+		apiKey: locked("--api-key", "HEARTH_API_KEY", options.apiKey),
+		cors: locked("--cors", "HEARTH_CORS", options.corsOrigins),
+	});
 	const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
 	const log = new ServerLog(setting("logLevel"));
 	const engine = new LlamaCppEngine({
@@ -144,6 +153,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 				maxModels: setting("maxModels"),
 				ttlSeconds: setting("ttlSeconds"),
 			},
+			locks,
+			apiKey,
+			env,
 		},
 		{ security: { host, port: actualPort, apiKey, corsOrigins }, maxBodyBytes: setting("maxBodyMb") * 2 ** 20, log },
 	);

@@ -211,4 +211,51 @@ describe.skipIf(!hasChromium)("web UI in a real browser", () => {
 		expect(await page.locator(".endpoint pre").first().textContent()).toContain(`${server.url}/v1/chat/completions`);
 		await shot("8-server");
 	});
+
+	it("saves server settings from the Server view, for the next start", async () => {
+		const form = page.getByRole("form", { name: "Server settings" });
+		await expect.poll(() => form.count()).toBe(1);
+		// This server was started with a port: the field says so and cannot be changed here.
+		expect(await form.getByLabel(/^Port/).isDisabled()).toBe(true);
+		expect(await form.textContent()).toContain("set by --port");
+		await form.getByLabel(/^CORS origins/).fill("http://localhost:5173");
+		await form.getByLabel("Require an API key").check();
+		await form.getByLabel(/^Key/).fill("browser-key-123");
+		await form.getByRole("button", { name: "Save" }).click();
+		await expect.poll(() => form.getByRole("status").textContent()).toMatch(/Saved in .*config\.json\. Restart Hearth to apply/);
+		const saved = await new HearthClient(server.url).settings();
+		expect(saved).toMatchObject({
+			restartRequired: true,
+			next: { apiKeySet: true, corsOrigins: ["http://localhost:5173"] },
+			active: { apiKeySet: false, corsOrigins: [] },
+		});
+		// The browser keeps the key it set, to use once the server asks for it.
+		expect(await page.evaluate('localStorage.getItem("hearth.apiKey")')).toBe("browser-key-123");
+		await shot("9-server-settings");
+	});
+
+	it("asks for the API key when the server requires one, and works once it has it", async () => {
+		const locked = await startServer({
+			port: 0,
+			apiKey: "the-right-key",
+			env: { HEARTH_HOME: mkdtempSync(join(tmpdir(), "hearth-ui-key-")), HEARTH_OTHER_APPS: "off", HEARTH_LOG_LEVEL: "error" },
+			print: () => {},
+		});
+		const other = await browser.newPage();
+		try {
+			await other.goto(locked.url);
+			const prompt = other.getByRole("heading", { name: "This Hearth server requires an API key" });
+			await expect.poll(() => prompt.count()).toBe(1);
+			await other.getByLabel("API key").fill("a-wrong-key");
+			await other.getByRole("button", { name: "Continue" }).click();
+			await expect.poll(() => other.getByText("That key was not accepted.").count()).toBe(1);
+			await other.getByLabel("API key").fill("the-right-key");
+			await other.getByRole("button", { name: "Continue" }).click();
+			await expect.poll(() => other.getByRole("button", { name: "New chat" }).count()).toBe(1);
+			expect(await prompt.count()).toBe(0);
+		} finally {
+			await other.close();
+			await locked.close();
+		}
+	});
 });

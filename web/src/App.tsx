@@ -1,4 +1,7 @@
-import { useState } from "react";
+import { useCallback, useEffect, useState } from "react";
+import { HearthApiError } from "../../src/api/HearthClient.js";
+import { ApiKeyPrompt } from "./ApiKeyPrompt.js";
+import { api, apiKey } from "./api.js";
 import { Chat } from "./views/Chat.js";
 import { Discover } from "./views/Discover.js";
 import { Downloads } from "./views/Downloads.js";
@@ -11,6 +14,25 @@ export type View = (typeof VIEWS)[number];
 /** The studio: one tab per task, all talking to the native API of this server. */
 export function App() {
 	const [view, setView] = useState<View>("Chat");
+	// Whether the API answers this browser: "key" when it wants an API key first.
+	const [access, setAccess] = useState<"checking" | "ok" | "key">("checking");
+	const [keyRejected, setKeyRejected] = useState(false);
+	const check = useCallback(
+		() =>
+			api.status().then(
+				() => setAccess("ok"),
+				(e) => {
+					const needsKey = e instanceof HearthApiError && e.status === 401;
+					setKeyRejected(needsKey && apiKey.get() !== undefined);
+					// Other failures are the views' to show.
+					setAccess(needsKey ? "key" : "ok");
+				},
+			),
+		[],
+	);
+	useEffect(() => {
+		void check();
+	}, [check]);
 	return (
 		<div className="app">
 			<nav className="tabs" aria-label="Views">
@@ -22,11 +44,16 @@ export function App() {
 				))}
 			</nav>
 			<main>
-				{view === "Chat" && <Chat />}
-				{view === "Discover" && <Discover onDownloaded={() => setView("Downloads")} />}
-				{view === "Downloads" && <Downloads />}
-				{view === "My Models" && <Models />}
-				{view === "Server" && <Server />}
+				{access === "key" && <ApiKeyPrompt wrong={keyRejected} onSaved={() => void check()} />}
+				{access === "ok" && (
+					<>
+						{view === "Chat" && <Chat />}
+						{view === "Discover" && <Discover onDownloaded={() => setView("Downloads")} />}
+						{view === "Downloads" && <Downloads />}
+						{view === "My Models" && <Models />}
+						{view === "Server" && <Server />}
+					</>
+				)}
 			</main>
 		</div>
 	);

@@ -71,13 +71,15 @@ export class RunnerModel {
 		onProgress: (progress: LoadProgress) => void = () => {},
 	): Promise<RunnerModel> {
 		// Reading the weights is nearly all of a load; node-llama-cpp reports it many times a second,
-		// so only whole percents are passed on.
-		let percent = -1;
+		// so only whole percents that move forward are passed on. Its reports cross threads and can
+		// arrive after loadModel resolves: those are dropped, so the stages stay in order.
+		let reported = -1;
+		let weightsRead = false;
 		const model = await llama.loadModel({
 			onLoadProgress: (weights) => {
 				const fraction = Math.round((0.05 + 0.9 * weights) * 100) / 100;
-				if (fraction * 100 === percent) return;
-				percent = fraction * 100;
+				if (weightsRead || fraction <= reported) return;
+				reported = fraction;
 				onProgress({ stage: "weights", fraction });
 			},
 			modelPath: options.modelPath,
@@ -87,6 +89,9 @@ export class RunnerModel {
 			useMmap: options.mmap ?? llama.gpu !== false,
 			defaultContextFlashAttention: options.flashAttention ?? "auto",
 		});
+		// A small file is read before its first report arrives: the weights stage still shows, done.
+		weightsRead = true;
+		if (reported < 0.95) onProgress({ stage: "weights", fraction: 0.95 });
 		const contextLength = Math.min(options.contextLength, model.trainContextSize);
 		const threads = options.threads ?? llama.cpuMathCores;
 		onProgress({ stage: "context", fraction: 0.96 });

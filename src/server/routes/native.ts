@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
+import { join } from "node:path";
 import { type Context, Hono } from "hono";
 import { NativeChatRequest } from "../../api/native/NativeChat.js";
 import { DownloadRequest, type DownloadView, type RepoFilesView } from "../../api/native/NativeHub.js";
@@ -10,6 +11,7 @@ import {
 	type LocalModelView,
 	UnloadRequest,
 } from "../../api/native/NativeModels.js";
+import { SERVER_SETTING_NAMES, ServerSettingsUpdate } from "../../api/native/NativeSettings.js";
 import type { ServerStatus } from "../../api/native/NativeSystem.js";
 import { readConfigFile, updateConfigFile } from "../../config/readConfigFile.js";
 import { readSetting } from "../../config/settings.js";
@@ -23,11 +25,13 @@ import { repoFilesWithFit } from "../../hub/repoFilesWithFit.js";
 import { fitVerdict } from "../../models/fit/fitVerdict.js";
 import { machineMemory } from "../../models/fit/machineMemory.js";
 import { removeModel } from "../../models/removeModel.js";
+import { withoutUndefined } from "../../util/withoutUndefined.js";
 import { eventStream } from "../eventStream.js";
 import { HttpError } from "../HttpError.js";
 import { openAIErrorResponse, sseData } from "../openai/openAIFrames.js";
 import { readJson } from "../readJson.js";
 import type { ServerContext } from "../ServerContext.js";
+import { serverSettingsView } from "../serverSettingsView.js";
 import { streamFrames } from "../streamFrames.js";
 import { abortOnDisconnect } from "./openai.js";
 
@@ -96,6 +100,35 @@ export function nativeRoutes(ctx: ServerContext, url: () => string): Hono {
 			defaults: defaults[m.key],
 		}));
 		return c.json(models);
+	});
+
+	const configPath = join(ctx.store.home, "config.json");
+	app.get("/hearth/settings", (c) => c.json(serverSettingsView(ctx, configPath)));
+
+	app.put("/hearth/settings", async (c) => {
+		const update = ServerSettingsUpdate.parse(await readJson(c));
+		for (const name of SERVER_SETTING_NAMES)
+			if (update[name] !== undefined && ctx.locks[name])
+				throw new HttpError(
+					409,
+					`${name} is set by ${ctx.locks[name]}, which wins over config.json; change it there`,
+					"setting_locked",
+					name,
+				);
+		updateConfigFile(ctx.store.home, (config) => {
+			const { apiKey, ...rest } = update;
+			const next = { ...config, ...withoutUndefined(rest) };
+			if (apiKey === null) delete next.apiKey;
+			else if (apiKey !== undefined) next.apiKey = apiKey;
+			return next;
+		});
+		const view = serverSettingsView(ctx, configPath);
+		ctx.log.write(
+			"info",
+			"server",
+			`server settings saved in ${configPath}${view.restartRequired ? "; restart Hearth to apply them" : ""}`,
+		);
+		return c.json(view);
 	});
 
 	app.get("/hearth/models/loaded", (c) => c.json(ctx.scheduler.list().map(loadedView)));

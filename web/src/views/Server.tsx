@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import type { LogEntry, ServerStatus } from "../../../src/api/native/NativeSystem.js";
 import { api, errorText, formatBytes } from "../api.js";
+import { ServerSettingsForm } from "../ServerSettingsForm.js";
 
 /** The server: where it listens, its settings, the endpoints of each dialect, loaded models, the live log. */
 export function Server() {
@@ -20,16 +21,17 @@ export function Server() {
 		return () => controller.abort();
 	}, []);
 	const base = typeof window === "undefined" ? "" : window.location.origin;
+	const auth = status?.settings.apiKeySet ? ` -H "Authorization: Bearer $HEARTH_API_KEY"` : "";
 	const examples = [
 		[
 			"OpenAI",
-			`curl ${base}/v1/chat/completions -H 'Content-Type: application/json' -d '{"model": "phi-3-mini-4k-instruct-q4", "messages": [{"role": "user", "content": "where is taiwan"}]}'`,
+			`curl ${base}/v1/chat/completions${auth} -H 'Content-Type: application/json' -d '{"model": "phi-3-mini-4k-instruct-q4", "messages": [{"role": "user", "content": "where is taiwan"}]}'`,
 		],
 		[
 			"Ollama",
-			`curl ${base}/api/chat -d '{"model": "phi-3-mini-4k-instruct-q4", "messages": [{"role": "user", "content": "where is taiwan"}]}'`,
+			`curl ${base}/api/chat${auth} -d '{"model": "phi-3-mini-4k-instruct-q4", "messages": [{"role": "user", "content": "where is taiwan"}]}'`,
 		],
-		["LM Studio", `curl ${base}/api/v0/models`],
+		["LM Studio", `curl ${base}/api/v0/models${auth}`],
 	];
 	return (
 		<section className="view server">
@@ -49,9 +51,6 @@ export function Server() {
 						{formatBytes(status.system.ramTotalBytes)} RAM free · backend {status.system.gpu.backend} · node-llama-cpp{" "}
 						{status.system.engine.nodeLlamaCpp} (llama.cpp {status.system.engine.llamaCpp})
 					</p>
-					<p className="muted">
-						Settings are changed with hearth serve --port/--host/--api-key/--cors or the HEARTH_* variables.
-					</p>
 					<h3>Loaded models</h3>
 					<ul>
 						{status.loaded.length === 0 && <li className="muted">none</li>}
@@ -63,6 +62,7 @@ export function Server() {
 					</ul>
 				</div>
 			)}
+			<ServerSettingsForm />
 			<h3>Endpoints</h3>
 			{examples.map(([name, command]) => (
 				<div key={name} className="endpoint">
