@@ -1,4 +1,4 @@
-import { listFiles, listModels, modelInfo } from "@huggingface/hub";
+import { downloadFile, listFiles, listModels, modelInfo } from "@huggingface/hub";
 import { readGgufFileInfo } from "node-llama-cpp";
 import { readSetting } from "../config/settings.js";
 import { estimateMemory, type MemoryEstimate, withWeights } from "../models/fit/estimateMemory.js";
@@ -6,6 +6,7 @@ import { assertSafeRelativePath, parseRepoId } from "../models/safeNames.js";
 import { groupSplitParts } from "../models/scan/groupSplitParts.js";
 import { createHubFetch, type HubFetch } from "./createHubFetch.js";
 import { HubError, hubErrorForStatus } from "./errors/HubError.js";
+import { type ModelCardSummary, modelCardSummary } from "./modelCardSummary.js";
 import { parseQuantization } from "./parseQuantization.js";
 
 export type HubSort = "downloads" | "likes" | "updated";
@@ -104,6 +105,16 @@ export class HubClient {
 				tags: m.tags ?? [],
 			};
 		});
+	}
+
+	/** The repo's model card (README.md) summarised: license and opening prose; undefined when it has none. */
+	async modelCard(repo: string): Promise<ModelCardSummary | undefined> {
+		parseRepoId(repo);
+		const blob = await this.call(`${repo}/README.md`, () =>
+			downloadFile({ repo, path: "README.md", hubUrl: this.endpoint, fetch: this.fetch as typeof fetch }),
+		);
+		// A card is a few kilobytes; a huge one is cut rather than held whole.
+		return blob ? modelCardSummary(await blob.slice(0, 256 * 1024).text()) : undefined;
 	}
 
 	/** The GGUF model files of a repo with sizes, sha256 and quantization; split parts grouped, projectors left out. */

@@ -85,6 +85,9 @@ describe.skipIf(!hasChromium)("web UI in a real browser", () => {
 		const row = page.locator(`tr[data-file="${PHI3_Q4}"]`);
 		await expect.poll(() => row.textContent(), { timeout: 20_000 }).toMatch(/KiB.*Q4.*Fits without GPU/);
 		expect(await row.textContent()).toContain("Recommended");
+		const card = page.getByLabel("Model card");
+		expect(await card.textContent()).toMatch(/license mit.*lightweight, state-of-the-art open model trained/);
+		expect(await card.locator("img, script").count()).toBe(0);
 		await shot("1-discover-repo");
 
 		hub.faults.set(PHI3_Q4, { bytesPerSecond: 60_000 });

@@ -41,6 +41,18 @@ describe("the native API through its typed client", () => {
 		expect((await client.searchHub("phi-3")).map((m) => m.id)).toContain(PHI3_REPO);
 		const files = await client.repoFiles(PHI3_REPO);
 		expect(files.header).toMatchObject({ architecture: "phi3", contextLength: 4096 });
+		// The model card, summarised to plain text: no badges, HTML or headings.
+		expect(files.card).toEqual({
+			license: "mit",
+			downloads: 500_000,
+			likes: 480,
+			updatedAt: "2024-07-02T00:00:00.000Z",
+			summary:
+				"This repo provides the GGUF format for the Phi-3-Mini-4K-Instruct, a 3.8B parameters, lightweight, state-of-the-art open model trained with the Phi-3 datasets.",
+		});
+		const noReadme = (await client.repoFiles("someone/phi-3-medium-GGUF")).card;
+		expect(noReadme?.likes).toBe(2000);
+		expect(noReadme?.summary).toBeUndefined();
 		expect(files.files.map((f) => [f.quantization, f.fit, f.recommended, f.downloaded])).toEqual([
 			["Q4", "fits_without_gpu", true, true], // the server's store already has it
 			["FP16", "fits_without_gpu", false, false],

@@ -13,6 +13,16 @@ export type HubModelView = z.infer<typeof HubModelView>;
 /** GET /hearth/hub/files?repo=: a repo's GGUF files with fit and the recommendation. */
 export const RepoFilesView = z.object({
 	repo: z.string(),
+	/** From the model card and the repo's page: untrusted text, to be shown as text. */
+	card: z
+		.object({
+			summary: z.string().optional(),
+			license: z.string().optional(),
+			downloads: z.number(),
+			likes: z.number(),
+			updatedAt: z.string(),
+		})
+		.optional(),
 	header: z
 		.object({
 			architecture: z.string(),

@@ -107,7 +107,7 @@ describe("generation", () => {
 		await engine.load(await testModel({ type: "Q8_0" }), { id: "progress" }, { onLoadProgress: (p) => seen.push(p) });
 		await engine.unload("progress");
 		expect(seen[0]).toEqual({ stage: "starting", fraction: 0 });
-		expect(seen.at(-1)).toEqual({ stage: "context", fraction: 0.96 });
+		expect(seen.at(-1)).toEqual({ stage: "context", fraction: 0.85 });
 		expect(seen.some((p) => p.stage === "weights")).toBe(true);
 		const fractions = seen.map((p) => p.fraction);
 		expect(fractions).toEqual([...fractions].sort((a, b) => a - b));

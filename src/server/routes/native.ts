@@ -179,9 +179,21 @@ export function nativeRoutes(ctx: ServerContext, url: () => string): Hono {
 		const repo = c.req.query("repo");
 		if (!repo) throw new HttpError(400, "Name the repo: /hearth/hub/files?repo=<publisher/repo>", "invalid_request", "repo");
 		const { memory } = await machine();
-		const listing = await repoFilesWithFit(ctx.hub, repo, memory);
+		// The card is a courtesy: a repo without one, or a hub that fails to give it, still lists its files.
+		const [listing, about, card] = await Promise.all([
+			repoFilesWithFit(ctx.hub, repo, memory),
+			ctx.hub.repo(repo).catch(() => undefined),
+			ctx.hub.modelCard(repo).catch(() => undefined),
+		]);
 		const view: RepoFilesView = {
 			repo,
+			card: about && {
+				summary: card?.summary,
+				license: card?.license,
+				downloads: about.downloads,
+				likes: about.likes,
+				updatedAt: about.updatedAt,
+			},
 			header: listing.header && {
 				architecture: listing.header.architecture,
 				name: listing.header.name,

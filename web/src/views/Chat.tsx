@@ -153,10 +153,16 @@ export function Chat() {
 		}
 		if (controller.signal.aborted && !stats) stats = stoppedByClient();
 		stop.current = undefined;
-		setStreaming(undefined);
-		if (text || stats) {
-			const saved = await api.appendMessage(conversation.id, { role: "assistant", content: text, stats });
-			setMessages((m) => [...m, saved]);
+		// The streamed answer stays on screen until its stored copy replaces it, so it never blinks out.
+		try {
+			if (text || stats) {
+				const saved = await api.appendMessage(conversation.id, { role: "assistant", content: text, stats });
+				setMessages((m) => [...m, saved]);
+			}
+		} catch (e) {
+			setError(errorText(e));
+		} finally {
+			setStreaming(undefined);
 		}
 		void refreshChats();
 	};

@@ -108,6 +108,19 @@ function RepoPage({ repo, onBack, onDownloaded }: { repo: string; onBack: () => 
 					{files.header.contextLength ?? "?"}
 				</p>
 			)}
+			{files?.card && (
+				<section className="model-card" aria-label="Model card">
+					<p className="muted">
+						{files.card.downloads.toLocaleString()} downloads · {files.card.likes.toLocaleString()} likes
+						{files.card.license ? ` · license ${files.card.license}` : ""} · updated{" "}
+						{new Date(files.card.updatedAt).toLocaleDateString()}
+					</p>
+					{/* Untrusted text from the hub: rendered as text, never as HTML. */}
+					{files.card.summary?.split("\n\n").map((paragraph) => (
+						<p key={paragraph}>{paragraph}</p>
+					))}
+				</section>
+			)}
 			{files && (
 				<table aria-label="Files">
 					<thead>
