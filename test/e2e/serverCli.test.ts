@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, startServer } from "../../src/server/startServer.js";
 import { PHI3_KEY, serverHome } from "../fixtures/serverHome.js";
@@ -81,5 +84,31 @@ describe("CLI over the native API", () => {
 				"hearth: Hearth is not running at http://127.0.0.1:9; start it with: hearth serve (or npm start)\n",
 			);
 		}
+	});
+});
+
+describe("hearth serve --open", () => {
+	it("prints the web UI's address and opens it with the system's opener", async () => {
+		// The system opener (xdg-open on Linux), replaced by a script that records what it was asked to open.
+		const bin = mkdtempSync(join(tmpdir(), "hearth-opener-"));
+		const opened = join(bin, "opened.txt");
+		writeFileSync(join(bin, "xdg-open"), `#!/bin/sh\nprintf '%s' "$1" > "${opened}"\n`, { mode: 0o755 });
+		const child = startCli(["serve", "--port", "0", "--open"], { ...(await serverHome()), PATH: `${bin}:${process.env.PATH}` });
+		const exited = collect(child);
+		let out = "";
+		child.stdout?.on("data", (d) => {
+			out += d;
+		});
+		try {
+			await expect.poll(() => existsSync(opened), { timeout: 15_000 }).toBe(true);
+			const url = readFileSync(opened, "utf8");
+			expect(out).toContain(`web UI:    ${url}/`);
+			const page = await fetch(url);
+			expect(page.status).toBe(200);
+			expect(await page.text()).toContain('<div id="root">');
+		} finally {
+			child.kill("SIGTERM");
+		}
+		expect((await exited).code).toBe(0);
 	});
 });
