@@ -151,7 +151,8 @@ export const settings = {
 		env: "HEARTH_PARALLEL",
 		default: (): number => 4,
 		defaultText: "4",
-		description: "Requests one model answers at the same time (sequences of one context, batched together).",
+		description:
+			"Requests one model answers at the same time, at most (sequences of one context, batched together; fewer when their KV caches would not fit in free RAM).",
 		parse: positiveInteger("HEARTH_PARALLEL"),
 	},
 	queue: {

@@ -44,6 +44,11 @@ export interface LoadOptions {
 	seed?: number;
 	/** Sequences that generate at the same time, each with its own `contextLength`. Default: 1. */
 	parallel?: number;
+	/**
+	 * Take `parallel` as a maximum: load with the most sequences whose memory need fits in free RAM
+	 * (at least 1), since each holds a whole context of KV cache. Default: exactly `parallel`.
+	 */
+	fitParallel?: boolean;
 	/** Load even when the memory estimate says the model will not fit. Default: refuse. */
 	force?: boolean;
 }

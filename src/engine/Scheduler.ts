@@ -201,9 +201,16 @@ export class Scheduler {
 				let model: LoadedModel;
 				try {
 					await this.makeRoom(key);
+					const load = { ...this.options.loadDefaults?.(key), ...withoutUndefined(options.load) };
 					model = await this.engine.load(
 						path,
-						{ parallel: this.options.parallel, ...this.options.loadDefaults?.(key), ...withoutUndefined(options.load), id: key },
+						{
+							...load,
+							// HEARTH_PARALLEL is a ceiling, lowered to what fits; a count the request or the model's defaults give is kept.
+							parallel: load.parallel ?? this.options.parallel,
+							fitParallel: load.parallel === undefined,
+							id: key,
+						},
 						{
 							signal: options.signal,
 							onLoadProgress: (progress) => {

@@ -1,5 +1,7 @@
 import { resolve } from "node:path";
 import { type GpuSetting, type LogLevel, readSetting } from "../../config/settings.js";
+import { fitParallel } from "../../models/fit/fitParallel.js";
+import { machineMemory } from "../../models/fit/machineMemory.js";
 import { readModelInfo } from "../../models/readModelInfo.js";
 import type {
 	CallOptions,
@@ -125,10 +127,24 @@ export class LlamaCppEngine implements Engine {
 	private async start(id: string, path: string, options: LoadOptions, call: CallOptions): Promise<LoadedModel> {
 		const started = performance.now();
 		const contextLength = options.contextLength ?? this.options.contextLength ?? readSetting("contextLength");
-		const parallel = options.parallel ?? 1;
-		// Refuse broken or truncated files before any native code sees them, and learn the memory need.
-		const header = await readModelInfo(path, { contextLength, sequences: parallel });
 		const log = (level: LogLevel, message: string) => this.options.onLog?.(level, message, id);
+		// Refuse broken or truncated files before any native code sees them, and learn the memory need.
+		const need = async (sequences: number) => readModelInfo(path, { contextLength, sequences });
+		let parallel = options.parallel ?? 1;
+		if (options.fitParallel && !options.force && parallel > 1) {
+			const wanted = parallel;
+			parallel = await fitParallel(
+				wanted,
+				machineMemory().ramAvailableBytes,
+				async (n) => (await need(n)).memory.cpuOnlyRamBytes,
+			);
+			if (parallel < wanted)
+				log(
+					"warn",
+					`${parallel} parallel sequence(s) instead of ${wanted}: each needs a ${contextLength}-token KV cache, and free RAM holds only that many`,
+				);
+		}
+		const header = await need(parallel);
 		const { client, loaded } = await RunnerClient.start(
 			id,
 			{

@@ -31,14 +31,17 @@ export async function estimateMemory(fileInfo: GgufFileInfo, contextLength: numb
 	const context = Math.min(contextLength, insights.trainContextSize ?? contextLength);
 	const layers = insights.totalLayers;
 	const cpuModel = insights.estimateModelResourceRequirements({ gpuLayers: 0, useMmap: false });
+	// Every sequence has a whole context of KV cache of its own.
 	const cpuContext = insights.estimateContextResourceRequirements({
 		contextSize: context,
+		sequences,
 		modelGpuLayers: 0,
 		flashAttention: true,
 	});
 	const gpuModel = insights.estimateModelResourceRequirements({ gpuLayers: layers, useMmap: false });
 	const gpuContext = insights.estimateContextResourceRequirements({
 		contextSize: context,
+		sequences,
 		modelGpuLayers: layers,
 		flashAttention: true,
 	});
