@@ -15,6 +15,7 @@ const stats = {
 	stopReason: "eos" as const,
 	seed: 7,
 	truncatedPromptTokens: 0,
+	cachedPromptTokens: 0,
 };
 
 describe("ChatStore", () => {

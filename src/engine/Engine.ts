@@ -123,6 +123,8 @@ export interface GenerationStats {
 	seed: number;
 	/** Prompt tokens dropped by a truncating context overflow policy (0 when none). */
 	truncatedPromptTokens: number;
+	/** Prompt tokens reused from the sequence's cache (a chat's earlier turns), not evaluated again. */
+	cachedPromptTokens: number;
 }
 
 export interface GenerationResult {

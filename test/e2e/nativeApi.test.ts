@@ -183,6 +183,7 @@ describe("conversations", () => {
 					stopReason: "eos",
 					seed: 1,
 					truncatedPromptTokens: 0,
+					cachedPromptTokens: 0,
 				},
 			});
 			await first.close();

@@ -19,7 +19,8 @@ export function App() {
 	const [keyRejected, setKeyRejected] = useState(false);
 	const check = useCallback(
 		() =>
-			api.status().then(
+			// A cheap route: status would wait for GPU detection on its first call.
+			api.settings().then(
 				() => setAccess("ok"),
 				(e) => {
 					const needsKey = e instanceof HearthApiError && e.status === 401;

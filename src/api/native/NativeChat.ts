@@ -33,6 +33,8 @@ export const GenerationStats = z.object({
 	stopReason: StopReason,
 	seed: z.number(),
 	truncatedPromptTokens: z.number(),
+	/** Prompt tokens reused from the cache (earlier turns of the same chat), not evaluated again. */
+	cachedPromptTokens: z.number().default(0),
 });
 export type GenerationStats = z.infer<typeof GenerationStats>;
 
@@ -59,5 +61,6 @@ export function stoppedByClient(): GenerationStats {
 		stopReason: "user_stopped",
 		seed: 0,
 		truncatedPromptTokens: 0,
+		cachedPromptTokens: 0,
 	};
 }

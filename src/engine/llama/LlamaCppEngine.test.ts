@@ -115,6 +115,38 @@ describe("generation", () => {
 		expect(stages).toEqual(["starting", "weights", "context"]);
 	});
 
+	it("runs each conversation on the sequence that holds its history, so its next turn is not evaluated again", async () => {
+		await engine.load(phi3, { id: "turns", parallel: 2 });
+		try {
+			const ask = (messages: ChatMessage[]) => engine.chat("turns", { messages, temperature: 0, maxTokens: 8 });
+			const a: ChatMessage[] = [{ role: "user", content: "where is taiwan" }];
+			const a1 = await ask(a);
+			const b1 = await ask([{ role: "user", content: "tell me about the sea and the mountains" }]);
+			const a2 = await ask([...a, { role: "assistant", content: a1.text }, { role: "user", content: "and japan?" }]);
+			expect(a1.stats.cachedPromptTokens).toBe(0);
+			expect(b1.stats.cachedPromptTokens).toBe(0); // the empty sequence, not A's
+			expect(a2.stats.cachedPromptTokens).toBeGreaterThanOrEqual(a1.stats.promptTokens);
+			expect(a2.stats.cachedPromptTokens).toBeLessThan(a2.stats.promptTokens);
+		} finally {
+			await engine.unload("turns");
+		}
+	});
+
+	it("gives a completion one beginning-of-sequence token, not two, and reuses its cache for the same prompt", async () => {
+		await engine.load(phi3, { id: "completion" });
+		try {
+			const first = await engine.complete("completion", { prompt: "where is taiwan", temperature: 0, maxTokens: 12 });
+			expect(first.stats.cachedPromptTokens).toBe(0);
+			// The sequence holds <s> and the prompt once: all of it but the last token (which gives the
+			// first prediction) is reused. With a doubled <s>, only the first token would match.
+			const again = await engine.complete("completion", { prompt: "where is taiwan", temperature: 0, maxTokens: 12 });
+			expect(again.text).toBe(first.text);
+			expect(again.stats.cachedPromptTokens).toBe(again.stats.promptTokens - 1);
+		} finally {
+			await engine.unload("completion");
+		}
+	});
+
 	it("honours max_tokens exactly", async () => {
 		for (const maxTokens of [1, 7, 33]) {
 			const { stats } = await engine.chat("phi3", { messages: QUESTION, maxTokens, seed: 3 });

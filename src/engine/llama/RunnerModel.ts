@@ -30,10 +30,17 @@ import type {
 import { ContextOverflowError } from "../errors/ContextOverflowError.js";
 import { InvalidSchemaError } from "../errors/InvalidSchemaError.js";
 import { StopStringMatcher } from "../StopStringMatcher.js";
+import { pickSlot } from "./pickSlot.js";
 import type { ResolvedSampling, RunnerGenerateInput, RunnerLoaded, RunnerLoadOptions } from "./runnerProtocol.js";
 import { toChatHistory, toFunctions } from "./toChatHistory.js";
 
-const NO_TOKENS = { generatedTokens: 0, timeToFirstTokenMs: 0, tokensPerSecond: 0, stopReason: "user_stopped" } as const;
+const NO_TOKENS = {
+	generatedTokens: 0,
+	timeToFirstTokenMs: 0,
+	tokensPerSecond: 0,
+	stopReason: "user_stopped",
+	cachedPromptTokens: 0,
+} as const;
 
 interface Slot {
 	sequence: LlamaContextSequence;
@@ -195,10 +202,15 @@ export class RunnerModel {
 		if (prompt.length >= contextLength) throw new ContextOverflowError(prompt.length, contextLength);
 		const room = contextLength - prompt.length;
 		const maxTokens = Math.min(sampling.maxTokens ?? room, room);
+		// LlamaCompletion puts the beginning-of-sequence token first itself, always: one the prompt
+		// already starts with (a completion, or a template that writes it) would be doubled.
+		const beginning = this.model.tokens.shouldPrependBosToken ? this.model.tokens.bos : null;
+		const completionInput = beginning !== null && prompt[0] === beginning ? prompt.slice(1) : prompt;
+		const evaluated = beginning !== null ? [beginning, ...completionInput] : completionInput;
 
 		let slot: Slot;
 		try {
-			slot = await this.acquire(signal);
+			slot = await this.acquire(signal, evaluated);
 		} catch (error) {
 			if (!signal.aborted) throw error;
 			return {
@@ -212,6 +224,8 @@ export class RunnerModel {
 				},
 			};
 		}
+		// What llama.cpp will not evaluate again: the prompt's prefix this sequence already holds.
+		const cachedPromptTokens = Math.min(pickSlot([slot.sequence.contextTokens], evaluated).reused, prompt.length);
 		let generated = 0;
 		let firstTokenAt: number | undefined;
 		// Chat answers start after the template's generation prompt; leading blanks are template
@@ -286,7 +300,7 @@ export class RunnerModel {
 					chat.dispose({ disposeSequence: false });
 				}
 			} else {
-				({ metadata } = await slot.completion.generateCompletionWithMeta(prompt, {
+				({ metadata } = await slot.completion.generateCompletionWithMeta(completionInput, {
 					...samplingOptions,
 					maxTokens,
 					customStopTriggers: templateStops,
@@ -321,6 +335,7 @@ export class RunnerModel {
 				stopReason,
 				seed: sampling.seed,
 				truncatedPromptTokens,
+				cachedPromptTokens,
 			},
 			...(toolCalls?.length ? { toolCalls } : {}),
 		};
@@ -362,9 +377,14 @@ export class RunnerModel {
 			.join("");
 	}
 
-	private acquire(signal: AbortSignal): Promise<Slot> {
-		const slot = this.free.pop();
-		if (slot) return Promise.resolve(slot);
+	private acquire(signal: AbortSignal, prompt: readonly Token[]): Promise<Slot> {
+		if (this.free.length > 0) {
+			const { index } = pickSlot(
+				this.free.map((s) => s.sequence.contextTokens),
+				prompt,
+			);
+			return Promise.resolve(this.free.splice(index, 1)[0] as Slot);
+		}
 		return new Promise((resolve, reject) => {
 			const take = (s: Slot) => {
 				signal.removeEventListener("abort", onAbort);
