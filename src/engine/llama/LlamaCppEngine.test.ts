@@ -147,6 +147,23 @@ describe("generation", () => {
 		}
 	});
 
+	it("evaluates a prompt that fills most of the context whole, never cutting its beginning", async () => {
+		await engine.load(phi3, { id: "nearly-full", contextLength: 256 });
+		try {
+			// Between 90 % and 100 % of the context: node-llama-cpp would keep only the last 90 % by default.
+			let words = 60;
+			const prompt = () => "taiwan ".repeat(words).trim();
+			while ((await engine.countTokens("nearly-full", prompt())) < 240) words++;
+			const first = await engine.complete("nearly-full", { prompt: prompt(), temperature: 0, maxTokens: 4 });
+			expect(first.stats.promptTokens).toBeGreaterThan(0.9 * 256);
+			const again = await engine.complete("nearly-full", { prompt: prompt(), temperature: 0, maxTokens: 4 });
+			// The sequence holds the whole prompt: all of it but the last token is reused.
+			expect(again.stats.cachedPromptTokens).toBe(again.stats.promptTokens - 1);
+		} finally {
+			await engine.unload("nearly-full");
+		}
+	});
+
 	it("honours max_tokens exactly", async () => {
 		for (const maxTokens of [1, 7, 33]) {
 			const { stats } = await engine.chat("phi3", { messages: QUESTION, maxTokens, seed: 3 });

@@ -306,6 +306,9 @@ export class RunnerModel {
 					customStopTriggers: templateStops,
 					grammar: sampling.format && (await this.grammarFor(sampling.format)),
 					disableContextShift: true,
+					// Otherwise node-llama-cpp keeps room for a shift it will not do, and silently drops the
+					// start of any prompt over 90 % of the context; prompts that fit were checked above.
+					contextShiftSize: 0,
 				}));
 			}
 			if (stops.done) stopReason = "stop_string";
