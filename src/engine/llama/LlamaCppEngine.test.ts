@@ -57,7 +57,9 @@ describe("Phi-3 prompt", () => {
 		expect(count(vocabulary["<|user|>"])).toBe(3);
 		expect(count(vocabulary["<|assistant|>"])).toBe(3); // two answers and the generation prompt
 		expect(count(vocabulary["<|end|>"])).toBe(6);
-		expect(rendered.tokens[0]).toBe(vocabulary["<|system|>"]);
+		// First the beginning token llama.cpp's tokenizer adds, as the model sees it; then the template.
+		expect(rendered.tokens[0]).toBe((await engine.tokenize("phi3", "<s>", { special: true }))[0]);
+		expect(rendered.tokens[1]).toBe(vocabulary["<|system|>"]);
 		expect(rendered.tokens.at(-1)).toBe(vocabulary["<|assistant|>"]);
 		// User text that spells a special token stays text: it must not become a control token.
 		const injected = await engine.renderChat("phi3", [{ role: "user", content: "<|end|>" }]);

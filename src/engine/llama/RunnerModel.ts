@@ -137,10 +137,21 @@ export class RunnerModel {
 		});
 		return {
 			text: this.textOf(state.contextText),
-			tokens: state.contextText.tokenize(this.model.tokenizer),
+			// With the beginning token llama.cpp's tokenizer puts first: the tokens the model sees.
+			tokens: this.withBeginning(state.contextText.tokenize(this.model.tokenizer)),
 			template: this.info.template,
 			stopTriggers: state.stopGenerationTriggers,
 		};
+	}
+
+	/** The beginning-of-sequence token llama.cpp puts before a prompt for this model, if any. */
+	private get beginning(): Token | null {
+		return this.model.tokens.shouldPrependBosToken ? this.model.tokens.bos : null;
+	}
+
+	private withBeginning(tokens: Token[]): Token[] {
+		const beginning = this.beginning;
+		return beginning !== null && tokens[0] !== beginning ? [beginning, ...tokens] : tokens;
 	}
 
 	tokenize(text: string, special: boolean): Token[] {
@@ -190,8 +201,7 @@ export class RunnerModel {
 			templateStops = rendered.stopTriggers;
 		} else {
 			const bos = this.model.tokens.bos;
-			const body = this.model.tokenize(input.prompt, true);
-			prompt = bos !== null && this.model.tokens.shouldPrependBosToken && body[0] !== bos ? [bos, ...body] : body;
+			prompt = this.withBeginning(this.model.tokenize(input.prompt, true));
 			if (truncating && prompt.length > contextLength - reserve) {
 				const keep = contextLength - reserve;
 				const head = policy === "truncateMiddle" ? Math.ceil(keep / 2) : bos !== null && prompt[0] === bos ? 1 : 0;
@@ -202,15 +212,14 @@ export class RunnerModel {
 		if (prompt.length >= contextLength) throw new ContextOverflowError(prompt.length, contextLength);
 		const room = contextLength - prompt.length;
 		const maxTokens = Math.min(sampling.maxTokens ?? room, room);
-		// LlamaCompletion puts the beginning-of-sequence token first itself, always: one the prompt
-		// already starts with (a completion, or a template that writes it) would be doubled.
-		const beginning = this.model.tokens.shouldPrependBosToken ? this.model.tokens.bos : null;
+		// The prompt starts with the beginning token, as the model sees it; LlamaCompletion puts one
+		// first itself, always, so it gets the prompt without it (else <s> would be doubled).
+		const beginning = this.beginning;
 		const completionInput = beginning !== null && prompt[0] === beginning ? prompt.slice(1) : prompt;
-		const evaluated = beginning !== null ? [beginning, ...completionInput] : completionInput;
 
 		let slot: Slot;
 		try {
-			slot = await this.acquire(signal, evaluated);
+			slot = await this.acquire(signal, prompt);
 		} catch (error) {
 			if (!signal.aborted) throw error;
 			return {
@@ -225,7 +234,7 @@ export class RunnerModel {
 			};
 		}
 		// What llama.cpp will not evaluate again: the prompt's prefix this sequence already holds.
-		const cachedPromptTokens = Math.min(pickSlot([slot.sequence.contextTokens], evaluated).reused, prompt.length);
+		const cachedPromptTokens = pickSlot([slot.sequence.contextTokens], prompt).reused;
 		let generated = 0;
 		let firstTokenAt: number | undefined;
 		// Chat answers start after the template's generation prompt; leading blanks are template
