@@ -137,6 +137,7 @@ export interface GenerationResult {
 export interface RenderedPrompt {
 	/** The exact text given to the tokenizer, special tokens written out. */
 	text: string;
+	/** The tokens the model evaluates: the text's, after the beginning token llama.cpp's tokenizer adds (e.g. <s>). */
 	tokens: number[];
 	/** Where the template came from: the GGUF's own `tokenizer.chat_template`, or a fallback. */
 	template: TemplateInfo;
