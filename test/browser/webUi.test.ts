@@ -116,6 +116,10 @@ describe.skipIf(!hasChromium)("web UI in a real browser", () => {
 		expect(await first.locator(".stats").textContent()).toMatch(/[\d.]+ tok\/s · TTFT \d+ ms · 24 tokens · stop: max tokens/);
 		await ask("Summarize this paragraph:\nTaiwan is an island in East Asia. Its capital is Taipei.");
 		expect(await page.locator("li.message").count()).toBe(4);
+		// The second turn runs on the sequence that holds the first: its history is not evaluated again.
+		expect(await page.locator('li.message[data-role="assistant"] .stats').last().textContent()).toMatch(
+			/· \d+ of \d+ prompt tokens cached$/,
+		);
 		await shot("3-chat-two-turns");
 
 		await page.reload();

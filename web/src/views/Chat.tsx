@@ -31,7 +31,8 @@ const DEFAULTS: Settings = {
 };
 
 function statsLine(s: GenerationStats): string {
-	return `${s.tokensPerSecond.toFixed(1)} tok/s · TTFT ${Math.round(s.timeToFirstTokenMs)} ms · ${s.generatedTokens} tokens · stop: ${s.stopReason.replace("_", " ")}`;
+	const cached = s.cachedPromptTokens > 0 ? ` · ${s.cachedPromptTokens} of ${s.promptTokens} prompt tokens cached` : "";
+	return `${s.tokensPerSecond.toFixed(1)} tok/s · TTFT ${Math.round(s.timeToFirstTokenMs)} ms · ${s.generatedTokens} tokens · stop: ${s.stopReason.replace("_", " ")}${cached}`;
 }
 
 /** Conversations persisted by the server; answers stream as sanitised Markdown with their stats. */
