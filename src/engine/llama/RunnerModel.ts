@@ -45,6 +45,8 @@ const NO_TOKENS = {
 interface Slot {
 	sequence: LlamaContextSequence;
 	completion: LlamaCompletionType;
+	/** Tokens of the last prompt run on it, to tell a conversation's next turn from another conversation. */
+	promptLength: number;
 }
 
 /**
@@ -68,7 +70,11 @@ export class RunnerModel {
 	) {
 		this.free = Array.from({ length: info.parallel }, () => {
 			const sequence = context.getSequence();
-			return { sequence, completion: new LlamaCompletion({ contextSequence: sequence, autoDisposeSequence: false }) };
+			return {
+				sequence,
+				completion: new LlamaCompletion({ contextSequence: sequence, autoDisposeSequence: false }),
+				promptLength: 0,
+			};
 		});
 	}
 
@@ -234,7 +240,8 @@ export class RunnerModel {
 			};
 		}
 		// What llama.cpp will not evaluate again: the prompt's prefix this sequence already holds.
-		const cachedPromptTokens = pickSlot([slot.sequence.contextTokens], prompt).reused;
+		const cachedPromptTokens = pickSlot([{ tokens: slot.sequence.contextTokens, promptLength: 0 }], prompt).reused;
+		slot.promptLength = prompt.length;
 		let generated = 0;
 		let firstTokenAt: number | undefined;
 		// Chat answers start after the template's generation prompt; leading blanks are template
@@ -392,7 +399,7 @@ export class RunnerModel {
 	private acquire(signal: AbortSignal, prompt: readonly Token[]): Promise<Slot> {
 		if (this.free.length > 0) {
 			const { index } = pickSlot(
-				this.free.map((s) => s.sequence.contextTokens),
+				this.free.map((s) => ({ tokens: s.sequence.contextTokens, promptLength: s.promptLength })),
 				prompt,
 			);
 			return Promise.resolve(this.free.splice(index, 1)[0] as Slot);

@@ -1,30 +1,38 @@
 import type { Token } from "node-llama-cpp";
 import { describe, expect, it } from "vitest";
-import { pickSlot } from "./pickSlot.js";
+import { pickSlot, type SlotCache } from "./pickSlot.js";
 
 const t = (...ids: number[]) => ids as Token[];
+const slot = (promptLength: number, ...ids: number[]): SlotCache => ({ tokens: t(...ids), promptLength });
+const empty = slot(0);
 
 describe("pickSlot", () => {
 	it("picks the sequence that already holds the longest prefix of the prompt", () => {
-		const conversationA = t(1, 2, 3, 4, 5, 6);
-		const conversationB = t(1, 2, 9, 9);
-		expect(pickSlot([conversationB, conversationA, t()], t(1, 2, 3, 4, 5, 6, 7, 8))).toEqual({ index: 1, reused: 6 });
+		const conversationA = slot(4, 1, 2, 3, 4, 5, 6);
+		const conversationB = slot(2, 1, 2, 9, 9);
+		expect(pickSlot([conversationB, conversationA, empty], t(1, 2, 3, 4, 5, 6, 7, 8))).toEqual({ index: 1, reused: 6 });
 	});
 
-	it("prefers an empty sequence to erasing another's cache when nothing is shared", () => {
-		expect(pickSlot([t(5, 6, 7), t(), t(8)], t(1, 2, 3))).toEqual({ index: 1, reused: 0 });
+	it("continues a conversation on its sequence even when the old answer is longer than the history", () => {
+		// Last prompt 1 2 3; the answer 10…19 comes back re-tokenized differently from its first token.
+		const conversation = slot(3, 1, 2, 3, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19);
+		expect(pickSlot([empty, conversation], t(1, 2, 3, 20, 21, 22, 5, 6))).toEqual({ index: 1, reused: 3 });
 	});
 
 	it("keeps another conversation's history rather than reuse only a shared template header", () => {
-		expect(pickSlot([t(1, 2, 3, 4, 5, 6), t()], t(1, 2, 7, 8))).toEqual({ index: 1, reused: 0 });
+		expect(pickSlot([slot(4, 1, 2, 3, 4, 5, 6), empty], t(1, 2, 7, 8))).toEqual({ index: 1, reused: 0 });
 	});
 
-	it("among equal prefixes, takes the one with the fewest stale tokens", () => {
-		expect(pickSlot([t(1, 2, 9, 9, 9), t(1, 2, 8)], t(1, 2, 3, 4))).toEqual({ index: 1, reused: 2 });
+	it("prefers an empty sequence to erasing another's cache when nothing is shared", () => {
+		expect(pickSlot([slot(3, 5, 6, 7), empty, slot(1, 8)], t(1, 2, 3))).toEqual({ index: 1, reused: 0 });
+	});
+
+	it("among other conversations, erases the one that loses least", () => {
+		expect(pickSlot([slot(4, 1, 2, 9, 9, 9), slot(2, 1, 2, 8)], t(1, 2, 3, 4))).toEqual({ index: 1, reused: 2 });
 	});
 
 	it("always leaves the prompt's last token to evaluate", () => {
-		expect(pickSlot([t(1, 2, 3)], t(1, 2, 3))).toEqual({ index: 0, reused: 2 });
-		expect(pickSlot([t(1)], t(1))).toEqual({ index: 0, reused: 0 });
+		expect(pickSlot([slot(3, 1, 2, 3)], t(1, 2, 3))).toEqual({ index: 0, reused: 2 });
+		expect(pickSlot([slot(1, 1)], t(1))).toEqual({ index: 0, reused: 0 });
 	});
 });
