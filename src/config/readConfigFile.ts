@@ -1,16 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-
-/** Load settings a model can keep as its defaults. */
-export const ModelDefaults = z.object({
-	contextLength: z.number().int().min(16).optional(),
-	gpuLayers: z.union([z.number().int().min(0), z.literal("max"), z.literal("auto")]).optional(),
-	threads: z.number().int().min(1).optional(),
-	flashAttention: z.boolean().optional(),
-	parallel: z.number().int().min(1).optional(),
-});
-export type ModelDefaults = z.infer<typeof ModelDefaults>;
+import { LoadSettings } from "../api/native/NativeModels.js";
 
 /** `$HEARTH_HOME/config.json`: settings saved by the user or the UI. Unknown keys are kept for newer versions. */
 export const ConfigFile = z.looseObject({
@@ -27,7 +18,7 @@ export const ConfigFile = z.looseObject({
 	/** Browser origins allowed by CORS, as HEARTH_CORS. */
 	cors: z.array(z.string()).optional(),
 	/** Load settings saved per model key, used whenever that model is loaded without explicit ones. */
-	modelDefaults: z.record(z.string(), ModelDefaults).optional(),
+	modelDefaults: z.record(z.string(), LoadSettings).optional(),
 });
 export type ConfigFile = z.infer<typeof ConfigFile>;
 

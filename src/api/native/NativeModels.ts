@@ -39,6 +39,16 @@ export const LoadingModelView = z.object({
 });
 export type LoadingModelView = z.infer<typeof LoadingModelView>;
 
+/** How a model is loaded: what a load request may set, and what config.json keeps as a model's defaults. */
+export const LoadSettings = z.object({
+	contextLength: z.number().int().min(16).optional(),
+	gpuLayers: z.union([z.number().int().min(0), z.literal("max"), z.literal("auto")]).optional(),
+	threads: z.number().int().min(1).optional(),
+	flashAttention: z.boolean().optional(),
+	parallel: z.number().int().min(1).max(64).optional(),
+});
+export type LoadSettings = z.infer<typeof LoadSettings>;
+
 /** A model on disk with its header facts, fit verdict and whether it is loaded. */
 export const LocalModelView = z.object({
 	key: z.string(),
@@ -59,26 +69,13 @@ export const LocalModelView = z.object({
 	memoryBytes: z.number().optional(),
 	loaded: z.boolean(),
 	/** Load settings saved for this model. */
-	defaults: z
-		.object({
-			contextLength: z.number().optional(),
-			gpuLayers: z.union([z.number(), z.literal("max"), z.literal("auto")]).optional(),
-			threads: z.number().optional(),
-			flashAttention: z.boolean().optional(),
-			parallel: z.number().optional(),
-		})
-		.optional(),
+	defaults: LoadSettings.optional(),
 });
 export type LocalModelView = z.infer<typeof LocalModelView>;
 
 /** POST /hearth/models/load */
-export const LoadRequest = z.object({
+export const LoadRequest = LoadSettings.extend({
 	model: z.string().min(1),
-	contextLength: z.number().int().min(16).optional(),
-	gpuLayers: z.union([z.number().int().min(0), z.literal("max"), z.literal("auto")]).optional(),
-	threads: z.number().int().min(1).optional(),
-	flashAttention: z.boolean().optional(),
-	parallel: z.number().int().min(1).max(64).optional(),
 	ttlSeconds: z.number().int().min(0).optional(),
 	/** Load even if the memory estimate says it will not fit. */
 	force: z.boolean().optional(),
