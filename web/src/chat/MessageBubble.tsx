@@ -1,0 +1,76 @@
+import type { GenerationStats } from "../../../src/api/native/NativeChat.js";
+import type { StoredMessage } from "../../../src/api/native/NativeChats.js";
+import { Markdown } from "../Markdown.js";
+
+interface MessageBubbleProps {
+	message: StoredMessage;
+	/** The text being edited, when this message is the one being rewritten. */
+	editText: string | undefined;
+	onEditText: (text: string) => void;
+	onResend: () => void;
+	onCancelEdit: () => void;
+	/** Starts rewriting this message; absent where it cannot be edited now. */
+	onEdit: (() => void) | undefined;
+	/** Answers again in place of this message; absent where it cannot be regenerated now. */
+	onRegenerate: (() => void) | undefined;
+	/** Copies the conversation up to this message into a new one; absent while the conversation is not stored yet. */
+	onBranch: (() => void) | undefined;
+}
+
+/** One stored message: the user's as plain text, the assistant's as sanitised Markdown with its stats. */
+export function MessageBubble({
+	message,
+	editText,
+	onEditText,
+	onResend,
+	onCancelEdit,
+	onEdit,
+	onRegenerate,
+	onBranch,
+}: MessageBubbleProps) {
+	return (
+		<li className={`message ${message.role}`} data-role={message.role}>
+			{editText !== undefined ? (
+				<div>
+					<textarea aria-label="Edit message" value={editText} onChange={(e) => onEditText(e.target.value)} />
+					<button type="button" onClick={onResend}>
+						Send
+					</button>
+					<button type="button" onClick={onCancelEdit}>
+						Cancel
+					</button>
+				</div>
+			) : message.role === "assistant" ? (
+				<Markdown text={message.content} />
+			) : (
+				<p className="plain">{message.content}</p>
+			)}
+			{message.stats && <p className="stats">{statsLine(message.stats)}</p>}
+			<div className="message-actions">
+				{onEdit && (
+					<button type="button" onClick={onEdit}>
+						Edit
+					</button>
+				)}
+				{onRegenerate && (
+					<button type="button" onClick={onRegenerate}>
+						Regenerate
+					</button>
+				)}
+				<button type="button" onClick={() => void navigator.clipboard?.writeText(message.content)}>
+					Copy
+				</button>
+				{onBranch && (
+					<button type="button" onClick={onBranch}>
+						Branch
+					</button>
+				)}
+			</div>
+		</li>
+	);
+}
+
+function statsLine(s: GenerationStats): string {
+	const cached = s.cachedPromptTokens > 0 ? ` · ${s.cachedPromptTokens} of ${s.promptTokens} prompt tokens cached` : "";
+	return `${s.tokensPerSecond.toFixed(1)} tok/s · TTFT ${Math.round(s.timeToFirstTokenMs)} ms · ${s.generatedTokens} tokens · stop: ${s.stopReason.replace("_", " ")}${cached}`;
+}
