@@ -9,6 +9,7 @@ import type {
 	ChatRequest,
 	CompletionRequest,
 	Engine,
+	EngineInfo,
 	GenerationResult,
 	LoadedModel,
 	LoadOptions,
@@ -17,6 +18,8 @@ import type {
 import { ModelNotLoadedError } from "../errors/ModelNotLoadedError.js";
 import { Generation } from "../Generation.js";
 import { resolveSampling } from "../resolveSampling.js";
+import { detectGpu, type GpuInfo } from "./detectGpu.js";
+import { engineVersions } from "./engineVersions.js";
 import { RunnerClient } from "./RunnerClient.js";
 import type { RunnerGenerateInput } from "./runnerProtocol.js";
 
@@ -46,6 +49,7 @@ export class LlamaCppEngine implements Engine {
 	private readonly models = new Map<string, Loaded>();
 	private readonly loading = new Map<string, Promise<LoadedModel>>();
 	private readonly unloadListeners = new Set<UnloadListener>();
+	private described: Promise<EngineInfo> | undefined;
 
 	constructor(private readonly options: LlamaCppEngineOptions = {}) {}
 
@@ -103,6 +107,20 @@ export class LlamaCppEngine implements Engine {
 	onUnload(listener: UnloadListener): () => void {
 		this.unloadListeners.add(listener);
 		return () => this.unloadListeners.delete(listener);
+	}
+
+	describe(): Promise<EngineInfo> {
+		// Probing loads llama.cpp's binding once, so the answer (VRAM included) is kept for the life
+		// of the engine: fit verdicts need the card's size more than its free bytes to the minute.
+		this.described ??= detectGpu(this.options.gpu ?? readSetting("gpu"))
+			.catch((): GpuInfo => ({ backend: "cpu" }))
+			.then((gpu) => ({
+				name: "llama.cpp via node-llama-cpp",
+				backend: gpu.backend,
+				vram: gpu.vram,
+				versions: engineVersions(),
+			}));
+		return this.described;
 	}
 
 	async dispose(): Promise<void> {

@@ -1,14 +1,10 @@
-import { randomUUID } from "node:crypto";
 import {
 	type ChatWrapper,
 	type Llama,
-	LlamaChat,
-	LlamaCompletion,
-	type LlamaCompletion as LlamaCompletionType,
+	type LlamaCompletion,
+	type LlamaCompletionGenerationOptions,
 	type LlamaContext,
-	type LlamaContextSequence,
 	type LlamaEmbeddingContext,
-	type LlamaGrammar,
 	type LlamaModel,
 	type LlamaText,
 	resolveChatWrapper,
@@ -20,19 +16,21 @@ import type {
 	ChatMessage,
 	GenerationResult,
 	LoadProgress,
-	OutputFormat,
 	RenderedPrompt,
 	StopReason,
 	TemplateInfo,
 	ToolCall,
 	ToolDefinition,
 } from "../Engine.js";
-import { ContextOverflowError } from "../errors/ContextOverflowError.js";
-import { InvalidSchemaError } from "../errors/InvalidSchemaError.js";
-import { StopStringMatcher } from "../StopStringMatcher.js";
-import { pickSlot } from "./pickSlot.js";
+import { AnswerRecorder } from "./AnswerRecorder.js";
+import { callTools } from "./callTools.js";
+import { type FittedPrompt, fitPrompt, type PromptToFit } from "./fitPrompt.js";
+import { JsonGrammars } from "./JsonGrammars.js";
 import type { ResolvedSampling, RunnerGenerateInput, RunnerLoaded, RunnerLoadOptions } from "./runnerProtocol.js";
+import { type AcquiredSequence, SequencePool } from "./SequencePool.js";
 import { toChatHistory, toFunctions } from "./toChatHistory.js";
+import { toLlamaSampling } from "./toLlamaSampling.js";
+import { toStopReason } from "./toStopReason.js";
 
 const NO_TOKENS = {
 	generatedTokens: 0,
@@ -42,12 +40,13 @@ const NO_TOKENS = {
 	cachedPromptTokens: 0,
 } as const;
 
-interface Slot {
-	sequence: LlamaContextSequence;
-	completion: LlamaCompletionType;
-	/** Tokens of the last prompt run on it, to tell a conversation's next turn from another conversation. */
-	promptLength: number;
-}
+/** A chat rendered by the model's template, with the template's own stop triggers. */
+type Rendered = Omit<RenderedPrompt, "tokens"> & { tokens: Token[]; stopTriggers: LlamaText[] };
+
+/** What each generation gives node-llama-cpp besides sampling: its limit, stop signal and callbacks. */
+type RunOptions = Required<
+	Pick<LlamaCompletionGenerationOptions, "maxTokens" | "signal" | "stopOnAbortSignal" | "onToken" | "onTextChunk">
+>;
 
 /**
  * One loaded model inside a runner process: its context with `parallel` sequences, the chat
@@ -56,10 +55,9 @@ interface Slot {
  * `render` reports.
  */
 export class RunnerModel {
-	private readonly free: Slot[];
-	private readonly waiting: ((slot: Slot) => void)[] = [];
+	private readonly sequences: SequencePool;
+	private readonly grammars: JsonGrammars;
 	private embeddingContext: Promise<LlamaEmbeddingContext> | undefined;
-	private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
 
 	private constructor(
 		private readonly llama: Llama,
@@ -68,14 +66,8 @@ export class RunnerModel {
 		private readonly chatWrapper: ChatWrapper,
 		readonly info: RunnerLoaded,
 	) {
-		this.free = Array.from({ length: info.parallel }, () => {
-			const sequence = context.getSequence();
-			return {
-				sequence,
-				completion: new LlamaCompletion({ contextSequence: sequence, autoDisposeSequence: false }),
-				promptLength: 0,
-			};
-		});
+		this.sequences = SequencePool.of(context, info.parallel);
+		this.grammars = new JsonGrammars(llama);
 	}
 
 	static async load(
@@ -130,10 +122,7 @@ export class RunnerModel {
 		return new RunnerModel(llama, model, context, chatWrapper, info);
 	}
 
-	render(
-		messages: ChatMessage[],
-		tools: readonly ToolDefinition[] = [],
-	): Omit<RenderedPrompt, "tokens"> & { tokens: Token[]; stopTriggers: LlamaText[] } {
+	render(messages: ChatMessage[], tools: readonly ToolDefinition[] = []): Rendered {
 		const history = toChatHistory(messages);
 		// The answer is a new model turn, unless the last turn is the model's own (tool results to go on from).
 		if (history.at(-1)?.type !== "model") history.push({ type: "model", response: [] });
@@ -182,174 +171,61 @@ export class RunnerModel {
 		emit: (text: string) => void,
 	): Promise<GenerationResult> {
 		const started = performance.now();
-		const contextLength = this.info.contextLength;
-		const policy = sampling.contextOverflowPolicy;
-		const truncating = policy === "truncateMiddle" || policy === "rollingWindow";
-		// Room kept for the answer when a truncating policy has to make the prompt fit.
-		const reserve = Math.min(sampling.maxTokens ?? Math.floor(contextLength / 4), Math.floor(contextLength / 2));
-		let prompt: Token[];
-		let templateStops: LlamaText[] = [];
-		let truncatedPromptTokens = 0;
 		const tools = input.kind === "chat" ? (input.tools ?? []) : [];
 		if (tools.length && sampling.format) throw new RangeError("tools and a JSON response format cannot be combined");
-		if (input.kind === "chat") {
-			let messages = input.messages;
-			let rendered = this.render(messages, tools);
-			const fullLength = rendered.tokens.length;
-			while (truncating && tools.length === 0 && rendered.tokens.length > contextLength - reserve) {
-				const shorter = dropMessage(messages, policy);
-				if (!shorter) break;
-				messages = shorter;
-				rendered = this.render(messages);
-			}
-			truncatedPromptTokens = fullLength - rendered.tokens.length;
-			prompt = rendered.tokens;
-			templateStops = rendered.stopTriggers;
-		} else {
-			const bos = this.model.tokens.bos;
-			prompt = this.withBeginning(this.model.tokenize(input.prompt, true));
-			if (truncating && prompt.length > contextLength - reserve) {
-				const keep = contextLength - reserve;
-				const head = policy === "truncateMiddle" ? Math.ceil(keep / 2) : bos !== null && prompt[0] === bos ? 1 : 0;
-				truncatedPromptTokens = prompt.length - keep;
-				prompt = [...prompt.slice(0, head), ...prompt.slice(prompt.length - (keep - head))];
-			}
-		}
-		if (prompt.length >= contextLength) throw new ContextOverflowError(prompt.length, contextLength);
-		const room = contextLength - prompt.length;
-		const maxTokens = Math.min(sampling.maxTokens ?? room, room);
-		// The prompt starts with the beginning token, as the model sees it; LlamaCompletion puts one
-		// first itself, always, so it gets the prompt without it (else <s> would be doubled).
-		const beginning = this.beginning;
-		const completionInput = beginning !== null && prompt[0] === beginning ? prompt.slice(1) : prompt;
-
-		let slot: Slot;
+		const fitted = fitPrompt(this.promptToFit(input, tools), {
+			contextLength: this.info.contextLength,
+			maxTokens: sampling.maxTokens,
+			policy: sampling.contextOverflowPolicy,
+		});
+		const { tokens: prompt, truncatedPromptTokens } = fitted;
+		let acquired: AcquiredSequence;
 		try {
-			slot = await this.acquire(signal, prompt);
+			acquired = await this.sequences.acquire(prompt, signal);
 		} catch (error) {
 			if (!signal.aborted) throw error;
+			const totalMs = performance.now() - started;
 			return {
 				text: "",
-				stats: {
-					...NO_TOKENS,
-					promptTokens: prompt.length,
-					totalMs: performance.now() - started,
-					seed: sampling.seed,
-					truncatedPromptTokens,
-				},
+				stats: { ...NO_TOKENS, promptTokens: prompt.length, totalMs, seed: sampling.seed, truncatedPromptTokens },
 			};
 		}
-		// What llama.cpp will not evaluate again: the prompt's prefix this sequence already holds.
-		const cachedPromptTokens = pickSlot([{ tokens: slot.sequence.contextTokens, promptLength: 0 }], prompt).reused;
-		slot.promptLength = prompt.length;
-		let generated = 0;
-		let firstTokenAt: number | undefined;
-		// Chat answers start after the template's generation prompt; leading blanks are template
-		// artefacts (e.g. after "[/INST] "), so they are held back until real text arrives.
-		let leading = input.kind === "chat";
-		let text = "";
-		// Stop strings are matched here on text, not by node-llama-cpp, which drops the text of a
-		// token before a stop string that starts inside it (" under" with stop "under" loses " ").
-		const stops = new StopStringMatcher(sampling.stop);
-		const halt = new AbortController();
-		const show = (out: string) => {
-			if (!out) return;
-			text += out;
-			emit(out);
+		const { pooled, cachedPromptTokens } = acquired;
+		const answer = new AnswerRecorder({ chat: input.kind === "chat", stop: sampling.stop, emit });
+		const run: RunOptions = {
+			maxTokens: fitted.maxTokens,
+			signal: AbortSignal.any([signal, answer.halted]),
+			stopOnAbortSignal: true,
+			onToken: answer.onToken,
+			onTextChunk: answer.onTextChunk,
 		};
-		const onTextChunk = (chunk: string) => {
-			let out = chunk;
-			if (leading) {
-				out = chunk.trimStart();
-				if (out === "") return;
-				leading = false;
-			}
-			show(stops.push(out));
-			if (stops.done) halt.abort();
-		};
-		const stopSignal = AbortSignal.any([signal, halt.signal]);
 		let stopReason: StopReason;
 		let toolCalls: ToolCall[] | undefined;
 		try {
-			const samplingOptions = {
-				temperature: sampling.temperature,
-				topK: sampling.topK,
-				topP: sampling.topP,
-				minP: sampling.minP,
-				seed: sampling.seed,
-				repeatPenalty:
-					sampling.repeatPenalty === 1 && sampling.presencePenalty === 0 && sampling.frequencyPenalty === 0
-						? (false as const)
-						: {
-								penalty: sampling.repeatPenalty,
-								presencePenalty: sampling.presencePenalty,
-								frequencyPenalty: sampling.frequencyPenalty,
-								lastTokens: 64,
-							},
-				signal: stopSignal,
-				stopOnAbortSignal: true,
-				onToken: (tokens: Token[]) => {
-					if (tokens.length > 0) firstTokenAt ??= performance.now();
-					generated += tokens.length;
-				},
-				onTextChunk,
-			};
-			let metadata: { stopReason: string };
-			if (tools.length > 0 && input.kind === "chat") {
-				// Function calling is LlamaChat's: it spots the template's call syntax and writes the call
-				// under a grammar. The history given to it renders to exactly `prompt` (see render).
-				const chat = new LlamaChat({ contextSequence: slot.sequence, chatWrapper: this.chatWrapper, autoDisposeSequence: false });
-				try {
-					const response = await chat.generateResponse(toChatHistory(input.messages), {
-						...samplingOptions,
-						maxTokens,
-						functions: toFunctions(tools),
-						contextShift: { strategy: "eraseFirstResponseAndKeepFirstSystem" },
-					});
-					metadata = response.metadata;
-					toolCalls = response.functionCalls?.map((call) => ({
-						id: `call_${randomUUID().replace(/-/g, "").slice(0, 24)}`,
-						name: call.functionName,
-						arguments: JSON.stringify(call.params ?? {}),
-					}));
-				} finally {
-					chat.dispose({ disposeSequence: false });
-				}
-			} else {
-				({ metadata } = await slot.completion.generateCompletionWithMeta(completionInput, {
-					...samplingOptions,
-					maxTokens,
-					customStopTriggers: templateStops,
-					grammar: sampling.format && (await this.grammarFor(sampling.format)),
-					disableContextShift: true,
-					// Otherwise node-llama-cpp keeps room for a shift it will not do, and silently drops the
-					// start of any prompt over 90 % of the context; prompts that fit were checked above.
-					contextShiftSize: 0,
-				}));
-			}
-			if (stops.done) stopReason = "stop_string";
-			else if (metadata.stopReason === "functionCalls" && toolCalls?.length) stopReason = "tool_calls";
-			else if (metadata.stopReason === "abort") stopReason = "user_stopped";
-			else if (metadata.stopReason === "maxTokens")
-				stopReason = sampling.maxTokens !== undefined && sampling.maxTokens <= room ? "max_tokens" : "context_full";
-			else stopReason = "eos";
+			const generated =
+				tools.length > 0 && input.kind === "chat"
+					? await callTools(pooled.sequence, this.chatWrapper, input.messages, tools, { ...toLlamaSampling(sampling), ...run })
+					: await this.complete(pooled.completion, fitted, sampling, run);
+			toolCalls = generated.toolCalls;
+			stopReason = toStopReason(generated.stopReason, {
+				stopString: answer.stopped,
+				toolCalls: toolCalls?.length ?? 0,
+				onMaxTokens: fitted.onMaxTokens,
+			});
 		} catch (error) {
 			// An abort before the first token throws instead of returning what was generated.
-			if (!stopSignal.aborted) throw error;
-			stopReason = stops.done ? "stop_string" : "user_stopped";
+			if (!run.signal.aborted) throw error;
+			stopReason = answer.stopped ? "stop_string" : "user_stopped";
 		} finally {
-			this.release(slot);
+			this.sequences.release(pooled);
 		}
-		show(stops.flush());
+		answer.flush();
 		const ended = performance.now();
-		const sinceFirst = firstTokenAt === undefined ? 0 : (ended - firstTokenAt) / 1000;
 		return {
-			text,
+			text: answer.text,
 			stats: {
 				promptTokens: prompt.length,
-				generatedTokens: generated,
-				timeToFirstTokenMs: firstTokenAt === undefined ? 0 : firstTokenAt - started,
-				tokensPerSecond: generated > 1 && sinceFirst > 0 ? (generated - 1) / sinceFirst : 0,
+				...answer.speed(started, ended),
 				totalMs: ended - started,
 				stopReason,
 				seed: sampling.seed,
@@ -360,21 +236,40 @@ export class RunnerModel {
 		};
 	}
 
-	/** Grammars are compiled once per format and reused. */
-	private grammarFor(format: OutputFormat): Promise<LlamaGrammar> {
-		const key = JSON.stringify(format);
-		let grammar = this.grammars.get(key);
-		if (!grammar) {
-			grammar =
-				format.type === "json"
-					? this.llama.getGrammarFor("json")
-					: this.llama.createGrammarForJsonSchema(format.schema as never).catch((error: Error) => {
-							throw new InvalidSchemaError(error.message);
-						});
-			grammar.catch(() => this.grammars.delete(key));
-			this.grammars.set(key, grammar);
-		}
-		return grammar;
+	/** The request's prompt before fitting: a chat as its messages, a completion as its tokens. */
+	private promptToFit(input: RunnerGenerateInput, tools: readonly ToolDefinition[]): PromptToFit<Rendered> {
+		if (input.kind === "chat")
+			return { kind: "chat", messages: input.messages, render: (m) => this.render(m, tools), keepAllMessages: tools.length > 0 };
+		return {
+			kind: "completion",
+			tokens: this.withBeginning(this.model.tokenize(input.prompt, true)),
+			bos: this.model.tokens.bos,
+		};
+	}
+
+	/** Generation after the fitted tokens as they are: a completion, or a chat without tools. */
+	private async complete(
+		completion: LlamaCompletion,
+		fitted: FittedPrompt<Rendered>,
+		sampling: ResolvedSampling,
+		run: RunOptions,
+	): Promise<{ stopReason: string; toolCalls?: undefined }> {
+		// The prompt starts with the beginning token, as the model sees it; LlamaCompletion puts one
+		// first itself, always, so it gets the prompt without it (else <s> would be doubled).
+		const beginning = this.beginning;
+		const prompt = fitted.tokens;
+		const input = beginning !== null && prompt[0] === beginning ? prompt.slice(1) : prompt;
+		const grammar = sampling.format && (await this.grammars.for(sampling.format));
+		const { metadata } = await completion.generateCompletionWithMeta(input, {
+			...toLlamaSampling(sampling, grammar),
+			...run,
+			customStopTriggers: fitted.rendered?.stopTriggers ?? [],
+			disableContextShift: true,
+			// Otherwise node-llama-cpp keeps room for a shift it will not do, and silently drops the
+			// start of any prompt over 90 % of the context; fitPrompt made sure the prompt fits.
+			contextShiftSize: 0,
+		});
+		return { stopReason: metadata.stopReason };
 	}
 
 	async dispose(): Promise<void> {
@@ -395,44 +290,4 @@ export class RunnerModel {
 			})
 			.join("");
 	}
-
-	private acquire(signal: AbortSignal, prompt: readonly Token[]): Promise<Slot> {
-		if (this.free.length > 0) {
-			const { index } = pickSlot(
-				this.free.map((s) => ({ tokens: s.sequence.contextTokens, promptLength: s.promptLength })),
-				prompt,
-			);
-			return Promise.resolve(this.free.splice(index, 1)[0] as Slot);
-		}
-		return new Promise((resolve, reject) => {
-			const take = (s: Slot) => {
-				signal.removeEventListener("abort", onAbort);
-				resolve(s);
-			};
-			const onAbort = () => {
-				const at = this.waiting.indexOf(take);
-				if (at >= 0) this.waiting.splice(at, 1);
-				reject(signal.reason);
-			};
-			signal.addEventListener("abort", onAbort, { once: true });
-			this.waiting.push(take);
-		});
-	}
-
-	private release(slot: Slot): void {
-		const next = this.waiting.shift();
-		if (next) next(slot);
-		else this.free.push(slot);
-	}
-}
-
-/**
- * One message fewer, for a truncating overflow policy: system messages and the last message always
- * stay; rollingWindow drops the oldest other message, truncateMiddle the one after the first.
- */
-function dropMessage(messages: ChatMessage[], policy: "truncateMiddle" | "rollingWindow"): ChatMessage[] | undefined {
-	const droppable = messages.map((m, i) => (m.role !== "system" && i < messages.length - 1 ? i : -1)).filter((i) => i >= 0);
-	if (droppable.length === 0) return undefined;
-	const victim = policy === "rollingWindow" || droppable.length === 1 ? droppable[0] : droppable[1];
-	return messages.filter((_, i) => i !== victim);
 }

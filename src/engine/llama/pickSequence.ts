@@ -1,7 +1,7 @@
 import type { Token } from "node-llama-cpp";
 
 /** A free sequence as the choice sees it. */
-export interface SlotCache {
+export interface SequenceCache {
 	/** The tokens it holds: the last prompt run on it and what was generated after it. */
 	tokens: readonly Token[];
 	/** How many of them were that prompt. */
@@ -17,7 +17,7 @@ export interface SlotCache {
  * sequences decode): they count against the reuse, so a new conversation takes an empty sequence
  * rather than destroy another's cache for a shared template header.
  */
-export function pickSlot(candidates: readonly SlotCache[], prompt: readonly Token[]): { index: number; reused: number } {
+export function pickSequence(candidates: readonly SequenceCache[], prompt: readonly Token[]): { index: number; reused: number } {
 	let best = { index: 0, reused: 0, score: Number.NEGATIVE_INFINITY };
 	candidates.forEach(({ tokens, promptLength }, index) => {
 		// At least the prompt's last token is always evaluated, to get the first prediction.
