@@ -58,7 +58,10 @@ const MIGRATIONS = [
 
 /**
  * Conversations and their messages in SQLite (`$HEARTH_HOME/hearth.db`, WAL), so chats survive
- * restarts and a crash mid-write loses nothing already committed. Every change is one transaction.
+ * restarts and a crash mid-write loses nothing already committed. Every change is one IMMEDIATE
+ * transaction: it takes the write lock before it reads, so another process writing the same file
+ * (the CLI, a second server) makes it wait up to busy_timeout. A deferred one that read first
+ * could not upgrade its lock after the other's commit and would fail at once with SQLITE_BUSY.
  */
 export class ChatStore {
 	private readonly db: Database.Database;
@@ -75,7 +78,7 @@ export class ChatStore {
 			this.db.transaction(() => {
 				this.db.exec(sql);
 				this.db.pragma(`user_version = ${i + 1}`);
-			})();
+			}).immediate();
 		}
 	}
 
@@ -170,7 +173,7 @@ export class ChatStore {
 				.run({ ...row, conversation_id: conversationId, position });
 			this.touch(conversationId);
 			return toMessage(row);
-		})();
+		}).immediate();
 	}
 
 	/** Edits a message and forgets everything after it: what "edit and resend" and "regenerate" need. */
@@ -182,7 +185,7 @@ export class ChatStore {
 			this.db.prepare("DELETE FROM messages WHERE conversation_id = ? AND position > ?").run(conversationId, position);
 			this.touch(conversationId);
 			return this.get(conversationId).messages;
-		})();
+		}).immediate();
 	}
 
 	/** A new conversation holding a copy of the messages up to and including `messageId`. */
@@ -193,7 +196,7 @@ export class ChatStore {
 			const copy = this.create({ ...conversation, title: `${conversation.title} (branch)`, branchedFrom: conversation.id });
 			for (const m of messages.slice(0, position + 1)) this.append(copy.id, m);
 			return this.get(copy.id).conversation;
-		})();
+		}).immediate();
 	}
 
 	export(id: string): ConversationExport {
@@ -208,7 +211,7 @@ export class ChatStore {
 			const created = this.create({ ...data.conversation, branchedFrom: undefined });
 			for (const m of data.messages) this.append(created.id, m);
 			return this.get(created.id).conversation;
-		})();
+		}).immediate();
 	}
 
 	close(): void {

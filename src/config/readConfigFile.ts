@@ -17,6 +17,8 @@ export const ConfigFile = z.looseObject({
 	apiKey: z.string().optional(),
 	/** Browser origins allowed by CORS, as HEARTH_CORS. */
 	cors: z.array(z.string()).optional(),
+	/** Host names a loopback server answers to besides localhost and loopback addresses, as HEARTH_ALLOWED_HOSTS. */
+	allowedHosts: z.array(z.string()).optional(),
 	/** Load settings saved per model key, used whenever that model is loaded without explicit ones. */
 	modelDefaults: z.record(z.string(), LoadSettings).optional(),
 });

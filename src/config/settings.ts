@@ -17,7 +17,7 @@ export interface Setting<T> {
 	/** Parses the raw environment value; throws a one-line error on bad input. */
 	parse: (raw: string) => T;
 	/** Key in config.json that sets it when the environment does not. */
-	configKey?: "modelsDirs" | "otherApps" | "host" | "port" | "apiKey" | "cors";
+	configKey?: "modelsDirs" | "otherApps" | "host" | "port" | "apiKey" | "cors" | "allowedHosts";
 }
 
 export type GpuSetting = "auto" | "off" | "cuda" | "vulkan" | "metal";
@@ -127,6 +127,19 @@ export const settings = {
 			raw
 				.split(",")
 				.map((s) => s.trim())
+				.filter(Boolean),
+	},
+	allowedHosts: {
+		env: "HEARTH_ALLOWED_HOSTS",
+		default: (): string[] => [],
+		defaultText: "none",
+		description:
+			"Host names a server bound to loopback answers to besides localhost, *.localhost and loopback IPs, comma-separated (a reverse proxy's name) (config.json: allowedHosts).",
+		configKey: "allowedHosts",
+		parse: (raw: string) =>
+			raw
+				.split(",")
+				.map((s) => s.trim().toLowerCase().replace(/\.$/, ""))
 				.filter(Boolean),
 	},
 	ttlSeconds: {

@@ -1,3 +1,5 @@
+import type { ContextOverflowPolicy } from "../api/ContextOverflowPolicy.js";
+import type { StopReason } from "../api/StopReason.js";
 import type { Generation } from "./Generation.js";
 
 export interface ChatMessage {
@@ -53,13 +55,7 @@ export interface LoadOptions {
 	force?: boolean;
 }
 
-/**
- * What to do with a prompt longer than the context (LM Studio's policies). `error` (the default):
- * refuse with both token counts. `stopAtLimit`: the same for the prompt; generation stops when the
- * context fills. `truncateMiddle`: drop messages (or tokens) from the middle, keeping the system
- * prompt, the first message and the latest ones. `rollingWindow`: drop the oldest ones.
- */
-export type ContextOverflowPolicy = "error" | "stopAtLimit" | "truncateMiddle" | "rollingWindow";
+export type { ContextOverflowPolicy };
 
 /** Output constrained by a grammar: any JSON value, or JSON matching a schema. */
 export type OutputFormat = { type: "json" } | { type: "json_schema"; schema: Record<string, unknown> };
@@ -106,8 +102,7 @@ export interface CompletionRequest extends SamplingOptions {
 	prompt: string;
 }
 
-/** Why generation ended. */
-export type StopReason = "eos" | "stop_string" | "max_tokens" | "user_stopped" | "context_full" | "tool_calls";
+export type { StopReason };
 
 export interface GenerationStats {
 	promptTokens: number;
@@ -179,6 +174,18 @@ export interface LoadProgress {
 	fraction: number;
 }
 
+/** What an engine runs on: its backend, the GPU memory it sees, and its versions. */
+export interface EngineInfo {
+	/** e.g. "llama.cpp via node-llama-cpp". */
+	name: string;
+	/** Backend models load on: "cpu", "cuda", "vulkan" or "metal". */
+	backend: string;
+	/** Present when the backend is a GPU. */
+	vram?: { totalBytes: number; freeBytes: number };
+	/** Versions of the engine's parts, e.g. `{ nodeLlamaCpp: "3.21.1", llamaCpp: "b6000" }`. */
+	versions: Record<string, string>;
+}
+
 /**
  * What runs models. The server, CLI and benchmarks depend on this interface only; the llama.cpp
  * implementation keeps each model in its own runner process.
@@ -196,5 +203,7 @@ export interface Engine {
 	embed(id: string, inputs: string[]): Promise<number[][]>;
 	/** Called when a model leaves memory, asked or not (`reason` says which). */
 	onUnload(listener: (id: string, reason: "requested" | "crashed") => void): () => void;
+	/** The backend and versions, for fit verdicts and status pages; may probe the hardware once. */
+	describe(): Promise<EngineInfo>;
 	dispose(): Promise<void>;
 }

@@ -1,5 +1,15 @@
 import { withoutUndefined } from "../util/withoutUndefined.js";
-import type { CallOptions, ChatRequest, CompletionRequest, Engine, LoadedModel, LoadOptions, LoadProgress } from "./Engine.js";
+import type {
+	CallOptions,
+	ChatRequest,
+	CompletionRequest,
+	Engine,
+	LoadedModel,
+	LoadOptions,
+	LoadProgress,
+	SamplingOptions,
+} from "./Engine.js";
+import { MaxTokensTooLargeError } from "./errors/MaxTokensTooLargeError.js";
 import { ServerBusyError } from "./errors/ServerBusyError.js";
 import type { Generation } from "./Generation.js";
 
@@ -47,7 +57,8 @@ export interface Scheduled {
 	loadMs: number;
 }
 
-interface Slot {
+/** A model the scheduler holds in memory, with its use count and idle timer. */
+interface Resident {
 	model: LoadedModel;
 	/** performance.now() when the load finished. */
 	loadedAt: number;
@@ -70,8 +81,8 @@ export interface UseOptions extends CallOptions {
  * idle model when the limit is reached, and bounds how many requests may wait for one model.
  */
 export class Scheduler {
-	private readonly slots = new Map<string, Slot>();
-	private readonly loading = new Map<string, Promise<Slot>>();
+	private readonly residents = new Map<string, Resident>();
+	private readonly loading = new Map<string, Promise<Resident>>();
 	private readonly waiting = new Map<string, number>();
 	private readonly progress = new Map<string, { progress: LoadProgress; startedAt: number }>();
 
@@ -84,48 +95,48 @@ export class Scheduler {
 	}
 
 	chat(identifier: string, request: ChatRequest, options: UseOptions = {}): Promise<Scheduled> {
-		return this.generate(identifier, options, (id) => this.engine.chat(id, request, options));
+		return this.generate(identifier, options, request, (id) => this.engine.chat(id, request, options));
 	}
 
 	complete(identifier: string, request: CompletionRequest, options: UseOptions = {}): Promise<Scheduled> {
-		return this.generate(identifier, options, (id) => this.engine.complete(id, request, options));
+		return this.generate(identifier, options, request, (id) => this.engine.complete(id, request, options));
 	}
 
 	/** Runs `work` with the model loaded and counted as in use until it settles. */
 	async use<T>(identifier: string, options: UseOptions, work: (model: LoadedModel) => Promise<T>): Promise<T> {
-		const slot = await this.acquire(identifier, options);
+		const resident = await this.acquire(identifier, options);
 		try {
-			return await work(slot.model);
+			return await work(resident.model);
 		} finally {
-			this.release(slot, options.ttlSeconds);
+			this.release(resident, options.ttlSeconds);
 		}
 	}
 
 	/** Loads a model now (or returns it if loaded), with these options. */
 	async load(identifier: string, options: UseOptions = {}): Promise<LoadedModel> {
-		const slot = await this.acquire(identifier, options);
-		this.release(slot, options.ttlSeconds);
-		return slot.model;
+		const resident = await this.acquire(identifier, options);
+		this.release(resident, options.ttlSeconds);
+		return resident.model;
 	}
 
 	async unload(identifier: string): Promise<void> {
-		const key = this.slots.has(identifier) ? identifier : (await this.resolve(identifier)).key;
-		const slot = this.slots.get(key);
-		if (!slot) return;
-		clearTimeout(slot.timer);
-		this.slots.delete(key);
+		const key = this.residents.has(identifier) ? identifier : (await this.resolve(identifier)).key;
+		const resident = this.residents.get(key);
+		if (!resident) return;
+		clearTimeout(resident.timer);
+		this.residents.delete(key);
 		await this.engine.unload(key);
 		this.options.onEvent?.(`unloaded ${key}`);
 	}
 
 	async unloadAll(): Promise<void> {
 		await Promise.allSettled([...this.loading.values()]);
-		await Promise.all([...this.slots.keys()].map((key) => this.unload(key)));
+		await Promise.all([...this.residents.keys()].map((key) => this.unload(key)));
 	}
 
 	list(): ScheduledModel[] {
 		const now = Date.now();
-		return [...this.slots.values()].map((s) => ({
+		return [...this.residents.values()].map((s) => ({
 			...s.model,
 			inFlight: s.inFlight,
 			idleMs: s.inFlight > 0 ? 0 : now - s.lastUsed,
@@ -141,28 +152,38 @@ export class Scheduler {
 	}
 
 	isLoaded(key: string): boolean {
-		return this.slots.has(key);
+		return this.residents.has(key);
 	}
 
-	private async generate(identifier: string, options: UseOptions, start: (id: string) => Generation): Promise<Scheduled> {
+	private async generate(
+		identifier: string,
+		options: UseOptions,
+		request: SamplingOptions,
+		start: (id: string) => Generation,
+	): Promise<Scheduled> {
 		const started = performance.now();
-		const slot = await this.acquire(identifier, options);
-		const loadMs = slot.loadedAt >= started ? slot.model.loadTimeMs : 0;
+		const resident = await this.acquire(identifier, options);
+		// A cap past the whole context is a mistake (or a probe holding a sequence for hours), not a wish.
+		if (request.maxTokens !== undefined && request.maxTokens > resident.model.contextLength) {
+			this.release(resident, options.ttlSeconds);
+			throw new MaxTokensTooLargeError(request.maxTokens, resident.model.contextLength);
+		}
+		const loadMs = resident.loadedAt >= started ? resident.model.loadTimeMs : 0;
 		let generation: Generation;
 		try {
-			generation = start(slot.model.id);
+			generation = start(resident.model.id);
 		} catch (error) {
-			this.release(slot, options.ttlSeconds);
+			this.release(resident, options.ttlSeconds);
 			throw error;
 		}
-		const done = () => this.release(slot, options.ttlSeconds);
+		const done = () => this.release(resident, options.ttlSeconds);
 		generation.then(done, done);
-		return { model: slot.model, generation, loadMs };
+		return { model: resident.model, generation, loadMs };
 	}
 
-	private async acquire(identifier: string, options: UseOptions): Promise<Slot> {
-		const { key, path } = this.slots.has(identifier) ? { key: identifier, path: "" } : await this.resolve(identifier);
-		let existing = this.slots.get(key);
+	private async acquire(identifier: string, options: UseOptions): Promise<Resident> {
+		const { key, path } = this.residents.has(identifier) ? { key: identifier, path: "" } : await this.resolve(identifier);
+		let existing = this.residents.get(key);
 		// A different context length was asked for (Ollama's num_ctx): reload, if no one is using it.
 		const wanted = options.load?.contextLength;
 		if (
@@ -178,18 +199,18 @@ export class Scheduler {
 		if (busy >= this.options.parallel + this.options.queueLimit) throw new ServerBusyError(key, 1);
 		this.waiting.set(key, (this.waiting.get(key) ?? 0) + 1);
 		try {
-			const slot = existing ?? (await this.ensureLoaded(key, path, options));
-			slot.inFlight++;
-			clearTimeout(slot.timer);
-			slot.timer = undefined;
-			if (options.ttlSeconds !== undefined) slot.ttlSeconds = options.ttlSeconds;
-			return slot;
+			const resident = existing ?? (await this.ensureLoaded(key, path, options));
+			resident.inFlight++;
+			clearTimeout(resident.timer);
+			resident.timer = undefined;
+			if (options.ttlSeconds !== undefined) resident.ttlSeconds = options.ttlSeconds;
+			return resident;
 		} finally {
 			this.waiting.set(key, (this.waiting.get(key) ?? 1) - 1);
 		}
 	}
 
-	private ensureLoaded(key: string, path: string, options: UseOptions): Promise<Slot> {
+	private ensureLoaded(key: string, path: string, options: UseOptions): Promise<Resident> {
 		let loading = this.loading.get(key);
 		if (!loading) {
 			loading = (async () => {
@@ -222,18 +243,18 @@ export class Scheduler {
 				} finally {
 					this.progress.delete(key);
 				}
-				const slot: Slot = {
+				const resident: Resident = {
 					model,
 					loadedAt: performance.now(),
 					inFlight: 0,
 					lastUsed: Date.now(),
 					ttlSeconds: options.ttlSeconds ?? this.options.ttlSeconds,
 				};
-				this.slots.set(key, slot);
+				this.residents.set(key, resident);
 				this.options.onEvent?.(
 					`loaded ${key} in ${(model.loadTimeMs / 1000).toFixed(1)} s (context ${model.contextLength}, ${model.parallel} parallel, ${model.gpu})`,
 				);
-				return slot;
+				return resident;
 			})().finally(() => this.loading.delete(key));
 			this.loading.set(key, loading);
 		}
@@ -243,31 +264,33 @@ export class Scheduler {
 	/** Unloads least recently used idle models until `key` fits under the limit. */
 	private async makeRoom(key: string): Promise<void> {
 		const others = () => [...this.loading.keys()].filter((k) => k !== key).length;
-		while (this.slots.size + others() + 1 > this.options.maxLoadedModels) {
-			const idle = [...this.slots.entries()].filter(([, s]) => s.inFlight === 0).sort((a, b) => a[1].lastUsed - b[1].lastUsed);
+		while (this.residents.size + others() + 1 > this.options.maxLoadedModels) {
+			const idle = [...this.residents.entries()]
+				.filter(([, s]) => s.inFlight === 0)
+				.sort((a, b) => a[1].lastUsed - b[1].lastUsed);
 			if (idle.length === 0) {
-				const [busiest] = [...this.slots.keys()];
+				const [busiest] = [...this.residents.keys()];
 				throw new ServerBusyError(busiest ?? "?", 5);
 			}
 			await this.unload(idle[0][0]);
 		}
 	}
 
-	private release(slot: Slot, ttlSeconds?: number): void {
-		slot.inFlight--;
-		slot.lastUsed = Date.now();
-		if (slot.inFlight > 0 || !this.slots.has(slot.model.id)) return;
-		const ttl = ttlSeconds ?? slot.ttlSeconds;
-		clearTimeout(slot.timer);
-		slot.timer = setTimeout(() => {
-			if (slot.inFlight === 0) void this.unload(slot.model.id).catch(() => {});
+	private release(resident: Resident, ttlSeconds?: number): void {
+		resident.inFlight--;
+		resident.lastUsed = Date.now();
+		if (resident.inFlight > 0 || !this.residents.has(resident.model.id)) return;
+		const ttl = ttlSeconds ?? resident.ttlSeconds;
+		clearTimeout(resident.timer);
+		resident.timer = setTimeout(() => {
+			if (resident.inFlight === 0) void this.unload(resident.model.id).catch(() => {});
 		}, ttl * 1000);
-		slot.timer.unref();
+		resident.timer.unref();
 	}
 
 	private forget(id: string): void {
-		const slot = this.slots.get(id);
-		if (slot) clearTimeout(slot.timer);
-		this.slots.delete(id);
+		const resident = this.residents.get(id);
+		if (resident) clearTimeout(resident.timer);
+		this.residents.delete(id);
 	}
 }

@@ -81,10 +81,16 @@ export class DownloadManager {
 	private readonly finished: DownloadJob[] = [];
 	private started = 0;
 
+	private readonly stallMs: number;
+
+	/** `stallSeconds`: a transfer silent this long is retried; default HEARTH_DOWNLOAD_STALL_SECONDS. */
 	constructor(
 		private readonly hub: HubClient,
 		readonly modelsDir: string,
-	) {}
+		options: { stallSeconds?: number } = {},
+	) {
+		this.stallMs = (options.stallSeconds ?? readSetting("downloadStallSeconds")) * 1000;
+	}
 
 	/** Where a repo's file lands, checked for safety. */
 	destination(repo: string, path: string): string {
@@ -161,7 +167,7 @@ export class DownloadManager {
 				signal,
 				label: `${job.repo}/${part.path}`,
 				tokenSet: this.hub.tokenSet,
-				stallMs: readSetting("downloadStallSeconds") * 1000,
+				stallMs: this.stallMs,
 				origin: { repo: job.repo, file: job.file.path },
 				onProgress: (p) => {
 					job.progress = {

@@ -1,5 +1,4 @@
 import { downloadFile, listFiles, listModels, modelInfo } from "@huggingface/hub";
-import { readGgufFileInfo } from "node-llama-cpp";
 import { readSetting } from "../config/settings.js";
 import { estimateMemory, type MemoryEstimate, withWeights } from "../models/fit/estimateMemory.js";
 import { assertSafeRelativePath, parseRepoId } from "../models/safeNames.js";
@@ -57,9 +56,13 @@ export class HubClient {
 	readonly tokenSet: boolean;
 	private readonly token: string | undefined;
 
-	constructor(options: { endpoint?: string; token?: string } = {}) {
+	private readonly contextLength: number;
+
+	/** Unset options come from the process's environment (HF_ENDPOINT, HF_TOKEN, HEARTH_CONTEXT_LENGTH). */
+	constructor(options: { endpoint?: string; token?: string; contextLength?: number } = {}) {
 		this.endpoint = options.endpoint ?? readSetting("hfEndpoint");
 		this.token = options.token ?? readSetting("hfToken");
+		this.contextLength = options.contextLength ?? readSetting("contextLength");
 		this.tokenSet = Boolean(this.token);
 		this.fetch = createHubFetch(this.endpoint, this.token);
 	}
@@ -158,7 +161,7 @@ export class HubClient {
 	 * Reads a remote file's GGUF header with Range requests — architecture, context length,
 	 * parameters — and estimates memory for `file` (all its parts) at `contextLength`.
 	 */
-	async header(repo: string, file: HubFile, contextLength = readSetting("contextLength")): Promise<RemoteHeader> {
+	async header(repo: string, file: HubFile, contextLength = this.contextLength): Promise<RemoteHeader> {
 		const url = await this.call(`${repo}/${file.path}`, async () => {
 			const response = await this.fetch(this.resolveUrl(repo, file.path), { method: "HEAD" });
 			if (!response.ok) throw hubErrorForStatus(response.status, `${repo}/${file.path}`, this.tokenSet);
@@ -166,6 +169,7 @@ export class HubClient {
 		});
 		const sameOrigin = new URL(url).origin === new URL(this.endpoint).origin;
 		const token = this.token;
+		const { readGgufFileInfo } = await import("node-llama-cpp");
 		const info = await this.call(`${repo}/${file.path}`, () =>
 			readGgufFileInfo(url, {
 				sourceType: "network",

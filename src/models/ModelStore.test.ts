@@ -46,7 +46,7 @@ describe("ModelStore.list", () => {
 	it("lists a broken file as invalid with the reason, and the rest as usual", async () => {
 		const models = await new ModelStore(fake.env).list();
 		const broken = models.find((m) => m.key.includes("broken"));
-		expect(broken?.invalid).toMatch(/expected magic 47 47 55 46/);
+		expect(broken?.invalid).toMatch(/expected magic 47 47 55 46 \("GGUF"\): this is not a GGUF file$/);
 		expect(broken?.info).toBeUndefined();
 	});
 

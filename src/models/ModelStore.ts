@@ -1,6 +1,6 @@
 import { realpathSync } from "node:fs";
 import { stat } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { readSetting } from "../config/settings.js";
 import { AmbiguousModelError } from "./AmbiguousModelError.js";
 import { checkGgufFile } from "./gguf/checkGguf.js";
@@ -68,26 +68,33 @@ export class ModelStore {
 	/**
 	 * Finds a model by path, full key (`publisher/repo/file.gguf`, Ollama's `name:tag`) or short key
 	 * (`phi-3-mini-4k-instruct-q4`). A short key several models share is an error naming them.
+	 *
+	 * A path is taken only inside the folders the store scans (Hearth's own, extra folders, other
+	 * apps'), unless `anyPath` (the CLI, whose user owns the files): otherwise a server would answer
+	 * for any file on the machine, telling which exist and what they hold. Outside, a path is
+	 * ModelNotFoundError whether or not the file exists.
 	 */
-	async resolve(identifier: string): Promise<LocalModel> {
+	async resolve(identifier: string, options: { anyPath?: boolean } = {}): Promise<LocalModel> {
 		const models = await this.list();
 		let model: LocalModel;
-		if (isExplicitPath(identifier)) model = await this.byPath(identifier, models);
+		if (isExplicitPath(identifier)) model = await this.byPath(identifier, models, options.anyPath ?? false);
 		else {
 			try {
 				model = pick(identifier, models);
 			} catch (error) {
 				// Not a key: maybe a relative path such as models/x.gguf.
 				if (!(error instanceof ModelNotFoundError) || !(await isFile(identifier))) throw error;
-				model = await this.byPath(identifier, models);
+				model = await this.byPath(identifier, models, options.anyPath ?? false);
 			}
 		}
 		if (model.invalid) throw new InvalidModelFileError(model.path, model.invalid);
 		return model;
 	}
 
-	private async byPath(identifier: string, models: LocalModel[]): Promise<LocalModel> {
+	private async byPath(identifier: string, models: LocalModel[], anyPath: boolean): Promise<LocalModel> {
 		const path = resolve(identifier.replace(/^~(?=$|\/)/, this.env.HOME ?? "~"));
+		if (!anyPath && !this.sources().some((s) => isInside(realPath(path), realPath(s.root))))
+			throw new ModelNotFoundError(identifier, []);
 		if (!(await isFile(path))) throw new ModelFileNotFoundError(path);
 		const real = realPath(path);
 		const known = models.find((m) => m.paths.some((p) => realPath(p) === real));
@@ -180,6 +187,11 @@ async function isFile(path: string): Promise<boolean> {
 		(s) => s.isFile(),
 		() => false,
 	);
+}
+
+function isInside(path: string, root: string): boolean {
+	const rel = relative(root, path);
+	return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
 }
 
 function realPath(path: string): string {

@@ -4,6 +4,7 @@ import type { Scheduler } from "../engine/Scheduler.js";
 import type { DownloadManager } from "../hub/DownloadManager.js";
 import type { HubClient } from "../hub/HubClient.js";
 import type { ModelStore } from "../models/ModelStore.js";
+import type { Machine } from "../studio/Machine.js";
 import type { ServerLog } from "./ServerLog.js";
 
 /** What the routes work with; one instance per server. */
@@ -12,6 +13,8 @@ export interface ServerContext {
 	store: ModelStore;
 	hub: HubClient;
 	downloads: DownloadManager;
+	/** The engine's backend and versions, and the memory free now: what fit verdicts are made against. */
+	machine: () => Promise<Machine>;
 	log: ServerLog;
 	/** Conversations of the web UI, in $HEARTH_HOME/hearth.db. */
 	chats: ChatStore;

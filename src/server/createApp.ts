@@ -2,9 +2,14 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HttpError } from "./HttpError.js";
 import { openAIErrorResponse } from "./openai/openAIFrames.js";
-import { chatRoutes } from "./routes/chats.js";
 import { lmStudioRoutes } from "./routes/lmstudio.js";
-import { nativeRoutes } from "./routes/native.js";
+import { chatRoute } from "./routes/native/chatRoute.js";
+import { conversationRoutes } from "./routes/native/conversationRoutes.js";
+import { downloadRoutes } from "./routes/native/downloadRoutes.js";
+import { hubRoutes } from "./routes/native/hubRoutes.js";
+import { modelRoutes } from "./routes/native/modelRoutes.js";
+import { settingsRoutes } from "./routes/native/settingsRoutes.js";
+import { systemRoutes } from "./routes/native/systemRoutes.js";
 import { ollamaRoutes } from "./routes/ollama.js";
 import { openAIRoutes } from "./routes/openai.js";
 import { webUiRoutes } from "./routes/webUi.js";
@@ -55,14 +60,21 @@ export function createApp(ctx: ServerContext, options: AppOptions): Hono {
 	);
 
 	app.get("/health", (c) => c.json({ status: "ok" }));
+	// The dialects other programs speak, each a translator around the same scheduler call.
 	app.route("/", openAIRoutes(ctx));
 	app.route("/", lmStudioRoutes(ctx));
 	app.route("/", ollamaRoutes(ctx));
-	app.route("/", chatRoutes(ctx));
+	// The native API (/hearth/*) that the CLI and the web UI use, one module per resource.
 	app.route(
 		"/",
-		nativeRoutes(ctx, () => `http://${options.security.host}:${options.security.port}`),
+		systemRoutes(ctx, () => `http://${options.security.host}:${options.security.port}`),
 	);
+	app.route("/", settingsRoutes(ctx));
+	app.route("/", modelRoutes(ctx));
+	app.route("/", hubRoutes(ctx));
+	app.route("/", downloadRoutes(ctx));
+	app.route("/", chatRoute(ctx));
+	app.route("/", conversationRoutes(ctx));
 	app.route("/", webUiRoutes());
 	return app;
 }

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { MiddlewareHandler } from "hono";
 import { HttpError } from "./HttpError.js";
+import { isLoopbackName, parseHostHeader } from "./parseHostHeader.js";
 
 export interface SecurityOptions {
 	host: string;
@@ -10,17 +11,20 @@ export interface SecurityOptions {
 	corsOrigins: string[];
 	/** Paths anyone may call without the key. */
 	openPaths: (path: string) => boolean;
+	/** Host names a loopback server answers to besides the loopback ones (HEARTH_ALLOWED_HOSTS). */
+	allowedHosts?: string[];
 }
 
-const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
-
+/** Whether a listening address serves this machine only. */
 export function isLoopback(host: string): boolean {
-	return LOOPBACK_NAMES.has(host) || host.startsWith("127.");
+	return isLoopbackName(host);
 }
 
 /**
  * The one gate every request passes, API and UI alike:
- * - bound to loopback, a Host header that is not localhost/127.0.0.1/[::1] is refused (DNS rebinding);
+ * - bound to loopback, a Host header that does not name this machine (localhost, *.localhost, a
+ *   loopback IP) or a configured name, at the server's port, is refused: a page on a DNS name that
+ *   rebinds to 127.0.0.1 would otherwise be same-origin with the API (DNS rebinding);
  * - a browser request from a foreign origin is refused unless CORS allows that origin, so a web page
  *   cannot drive the server (CSRF), and CORS never reflects an origin with credentials;
  * - with an API key, every request but the open paths must carry it.
@@ -29,9 +33,10 @@ export function securityGate(options: SecurityOptions): MiddlewareHandler {
 	const loopback = isLoopback(options.host);
 	const key = options.apiKey ? Buffer.from(options.apiKey) : undefined;
 	const anyOrigin = options.corsOrigins.includes("*");
+	const allowed = new Set((options.allowedHosts ?? []).map((h) => h.toLowerCase().replace(/\.$/, "")));
 	return async (c, next) => {
 		const hostHeader = c.req.header("host") ?? "";
-		if (loopback && !allowedHost(hostHeader, options.port))
+		if (loopback && !allowedHost(hostHeader, options.port, allowed))
 			throw new HttpError(403, `Host "${hostHeader}" is not allowed: this server answers to localhost only`, "forbidden_host");
 
 		const origin = c.req.header("origin");
@@ -67,10 +72,10 @@ export function securityGate(options: SecurityOptions): MiddlewareHandler {
 	};
 }
 
-function allowedHost(header: string, port: number): boolean {
-	const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(header);
-	if (!match) return false;
-	return isLoopback(match[1].toLowerCase()) && (match[2] === undefined || Number(match[2]) === port);
+function allowedHost(header: string, port: number, allowed: ReadonlySet<string>): boolean {
+	const host = parseHostHeader(header);
+	if (!host) return false;
+	return (isLoopbackName(host.name) || allowed.has(host.name)) && (host.port === undefined || host.port === port);
 }
 
 function isSameOrigin(origin: string, hostHeader: string): boolean {

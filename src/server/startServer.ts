@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -5,12 +6,17 @@ import { serve } from "@hono/node-server";
 import { ChatStore } from "../chats/ChatStore.js";
 import { readConfigFile } from "../config/readConfigFile.js";
 import { readSetting } from "../config/settings.js";
+import { VERSION } from "../config/version.js";
+import type { Engine } from "../engine/Engine.js";
 import { LlamaCppEngine } from "../engine/llama/LlamaCppEngine.js";
 import { Scheduler } from "../engine/Scheduler.js";
 import { DownloadManager } from "../hub/DownloadManager.js";
 import { HubClient } from "../hub/HubClient.js";
 import { ModelStore } from "../models/ModelStore.js";
+import { saveEngineInfo } from "../studio/cachedEngineInfo.js";
+import { describeMachine } from "../studio/Machine.js";
 import { withoutUndefined } from "../util/withoutUndefined.js";
+import { claimHome } from "./claimHome.js";
 import { createApp } from "./createApp.js";
 import { ServerLog } from "./ServerLog.js";
 import { isLoopback } from "./securityGate.js";
@@ -24,6 +30,11 @@ export interface ServerOptions {
 	print?: (line: string) => void;
 	/** Settings are read from here. Default: process.env. */
 	env?: NodeJS.ProcessEnv;
+	/**
+	 * What runs the models. Default: llama.cpp, a runner process per model. Tests give a FakeEngine;
+	 * the server disposes of whichever engine it runs on when it closes.
+	 */
+	engine?: Engine;
 }
 
 export interface RunningServer {
@@ -32,7 +43,7 @@ export interface RunningServer {
 	close(): Promise<void>;
 }
 
-export const VERSION = "0.1.0";
+export { VERSION };
 
 /** `hearth serve`: the web UI and every API on one port, 127.0.0.1:1234 by default. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
@@ -52,16 +63,30 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 	});
 	const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
 	const log = new ServerLog(setting("logLevel"));
-	const engine = new LlamaCppEngine({
-		logLevel: setting("logLevel"),
-		contextLength: setting("contextLength"),
-		threads: setting("threads"),
-		gpu: setting("gpu"),
-		onLog: (level, message, modelId) => log.write(level, modelId, message),
-	});
+	const engine =
+		options.engine ??
+		new LlamaCppEngine({
+			logLevel: setting("logLevel"),
+			contextLength: setting("contextLength"),
+			threads: setting("threads"),
+			gpu: setting("gpu"),
+			onLog: (level, message, modelId) => log.write(level, modelId, message),
+		});
 	const store = new ModelStore(env);
+	mkdirSync(store.home, { recursive: true });
+	const claim = claimHome(store.home);
 	const chats = new ChatStore(join(store.home, "hearth.db"));
-	const hub = new HubClient({ endpoint: setting("hfEndpoint"), token: setting("hfToken") });
+	const hub = new HubClient({
+		endpoint: setting("hfEndpoint"),
+		token: setting("hfToken"),
+		contextLength: setting("contextLength"),
+	});
+	// The first description probes the hardware; the CLI's listings reuse what it found.
+	const described = engine.describe().then((info) => {
+		saveEngineInfo(store.home, setting("gpu"), info);
+		return info;
+	});
+	const machine = () => describeMachine({ describe: () => described });
 	const scheduler = new Scheduler(engine, (identifier) => store.resolve(identifier), {
 		ttlSeconds: setting("ttlSeconds"),
 		maxLoadedModels: setting("maxModels"),
@@ -132,6 +157,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 					: error,
 			),
 		);
+	}).catch((error: unknown) => {
+		chats.close();
+		claim.release();
+		throw error;
 	});
 	const actualPort = (server.address() as AddressInfo).port;
 	// Created once the port is known (it may have been 0): the Host check compares against it.
@@ -140,7 +169,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 			scheduler,
 			store,
 			hub,
-			downloads: new DownloadManager(hub, store.modelsDir),
+			downloads: new DownloadManager(hub, store.modelsDir, { stallSeconds: setting("downloadStallSeconds") }),
+			machine,
 			log,
 			chats,
 			version: `hearth-${VERSION}`,
@@ -157,11 +187,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 			apiKey,
 			env,
 		},
-		{ security: { host, port: actualPort, apiKey, corsOrigins }, maxBodyBytes: setting("maxBodyMb") * 2 ** 20, log },
+		{
+			security: { host, port: actualPort, apiKey, corsOrigins, allowedHosts: setting("allowedHosts") },
+			maxBodyBytes: setting("maxBodyMb") * 2 ** 20,
+			log,
+		},
 	);
 
 	const shown = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
 	const url = `http://${shown.includes(":") ? `[${shown}]` : shown}:${actualPort}`;
+	claim.setUrl(url);
 	print(`Hearth ${VERSION} is serving on ${url}`);
 	print(`  web UI:    ${url}/`);
 	print(`  OpenAI:    ${url}/v1  (models, chat/completions, completions, embeddings)`);
@@ -194,6 +229,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 				// Whatever still runs is stopped with its model.
 				await engine.dispose();
 				chats.close();
+				claim.release();
 				server.closeAllConnections();
 			})();
 			return closing;

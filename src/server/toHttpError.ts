@@ -2,16 +2,19 @@ import { ZodError } from "zod";
 import { ConversationNotFoundError } from "../chats/ChatStore.js";
 import { ContextOverflowError } from "../engine/errors/ContextOverflowError.js";
 import { InvalidSchemaError } from "../engine/errors/InvalidSchemaError.js";
+import { MaxTokensTooLargeError } from "../engine/errors/MaxTokensTooLargeError.js";
 import { ModelLoadError } from "../engine/errors/ModelLoadError.js";
 import { ModelNotLoadedError } from "../engine/errors/ModelNotLoadedError.js";
 import { ModelTooLargeError } from "../engine/errors/ModelTooLargeError.js";
 import { RunnerExitedError } from "../engine/errors/RunnerExitedError.js";
 import { ServerBusyError } from "../engine/errors/ServerBusyError.js";
+import { NoSuchHubFileError } from "../hub/chooseHubFile.js";
 import { HubError } from "../hub/errors/HubError.js";
 import { AmbiguousModelError } from "../models/AmbiguousModelError.js";
 import { InvalidModelFileError } from "../models/InvalidModelFileError.js";
 import { ModelFileNotFoundError } from "../models/ModelFileNotFoundError.js";
 import { ModelNotFoundError } from "../models/ModelNotFoundError.js";
+import { ModelNotDeletableError } from "../models/removeModel.js";
 import { UnsafeNameError } from "../models/safeNames.js";
 import { HttpError } from "./HttpError.js";
 
@@ -32,12 +35,15 @@ export function toHttpError(error: unknown): HttpError {
 		);
 	}
 	if (error instanceof ContextOverflowError) return new HttpError(400, error.message, "context_length_exceeded", "messages", {});
+	if (error instanceof MaxTokensTooLargeError) return new HttpError(400, error.message, "max_tokens_too_large", "max_tokens");
 	if (error instanceof InvalidSchemaError) return new HttpError(400, error.message, "invalid_schema", "response_format");
 	if (error instanceof RangeError) return new HttpError(400, error.message, "invalid_value");
 	if (error instanceof UnsafeNameError) return new HttpError(400, error.message, "invalid_name");
 	if (error instanceof AmbiguousModelError) return new HttpError(400, error.message, "ambiguous_model", "model");
 	if (error instanceof ModelNotFoundError || error instanceof ModelFileNotFoundError || error instanceof ModelNotLoadedError)
 		return new HttpError(404, error.message, "model_not_found", "model");
+	if (error instanceof NoSuchHubFileError) return new HttpError(404, error.message, "no_such_file", "file");
+	if (error instanceof ModelNotDeletableError) return new HttpError(403, error.message, "model_not_deletable", "model");
 	if (error instanceof ConversationNotFoundError) return new HttpError(404, error.message, "conversation_not_found");
 	if (error instanceof InvalidModelFileError) return new HttpError(422, error.message, "invalid_model_file", "model");
 	// 400, not 5xx: clients retry 5xx, and this will not change by retrying.

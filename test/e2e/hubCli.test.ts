@@ -56,7 +56,7 @@ describe("hearth get", () => {
 	it("takes the default model with no argument: Phi-3-mini q4, listed with fit, then loads", async () => {
 		const home = freshHome();
 		const result = await runCli(["get", "--yes", "--json"], { env: env(home) });
-		expect(result.stderr).toMatch(/Phi-3-mini-4k-instruct-q4\.gguf\s+\S+ KiB\s+Q4\s+fits without GPU\s+← selected/);
+		expect(result.stderr).toMatch(/Phi-3-mini-4k-instruct-q4\.gguf\s+\S+ KiB\s+Q4\s+Fits without GPU\s+← selected/);
 		expect(result.code).toBe(0);
 		const record = JSON.parse(result.stdout);
 		expect(record).toMatchObject({
@@ -82,7 +82,7 @@ describe("hearth get", () => {
 		const result = await runCli(["get", "bartowski/Tiny-Llama-GGUF@Q8_0", "--yes"], { env: env(home) });
 		expect(result.code).toBe(0);
 		const lines = result.stdout.split("\n");
-		expect(lines.find((l) => l.startsWith("Tiny-Llama-Q4_K_M.gguf"))).toMatch(/Q4_K_M\s+fits without GPU\s+\(recommended\)/);
+		expect(lines.find((l) => l.startsWith("Tiny-Llama-Q4_K_M.gguf"))).toMatch(/Q4_K_M\s+Fits without GPU\s+\(recommended\)/);
 		expect(lines.find((l) => l.startsWith("Tiny-Llama-Q8_0.gguf"))).toContain("← selected");
 		expect(lines.find((l) => l.startsWith("Tiny-Llama-Q2_K-00001-of-00002.gguf"))).toContain("(+1 parts)");
 		expect(result.stdout).toContain("Downloaded bartowski/Tiny-Llama-GGUF/Tiny-Llama-Q8_0.gguf");

@@ -35,7 +35,7 @@ describe("hearth ls", () => {
 		expect(result.code).toBe(0);
 		const lines = result.stdout.trim().split("\n");
 		expect(lines[0]).toMatch(/^MODEL\s+ARCH\s+PARAMS\s+QUANT\s+SIZE\s+CONTEXT\s+SOURCE\s+STATE\s+FIT$/);
-		expect(lines.find((l) => l.startsWith("tinyphi:latest"))).toMatch(/phi3\s+\S+ K\s+Q4_0\s+.*ollama\s+fits without GPU/);
+		expect(lines.find((l) => l.startsWith("tinyphi:latest"))).toMatch(/phi3\s+\S+ K\s+Q4_0\s+.*ollama\s+Fits without GPU/);
 		expect(lines.find((l) => l.includes("broken"))).toMatch(/invalid: expected magic/);
 	});
 });

@@ -14,12 +14,7 @@ export const apiKey = {
 /** The UI talks only to the native API of the server it was loaded from. */
 export const api = new HearthClient("", apiKey.get);
 
-export const FIT_LABELS: Record<string, string> = {
-	full_gpu_offload: "Full GPU offload possible",
-	partial_gpu_offload: "Partial GPU offload",
-	fits_without_gpu: "Fits without GPU",
-	will_not_fit: "Will not fit",
-};
+export { FIT_LABELS } from "../../src/api/FitVerdict.js";
 
 export function errorText(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);

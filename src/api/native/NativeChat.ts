@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ContextOverflowPolicy } from "../ContextOverflowPolicy.js";
 
 export const StopReason = z.enum(["eos", "stop_string", "max_tokens", "user_stopped", "context_full", "tool_calls"]);
 
@@ -19,7 +20,7 @@ export const NativeChatRequest = z.object({
 		.min(0)
 		.max(2 ** 32 - 1)
 		.optional(),
-	contextOverflowPolicy: z.enum(["error", "stopAtLimit", "truncateMiddle", "rollingWindow"]).optional(),
+	contextOverflowPolicy: ContextOverflowPolicy.optional(),
 	ttlSeconds: z.number().int().min(0).optional(),
 });
 export type NativeChatRequest = z.infer<typeof NativeChatRequest>;

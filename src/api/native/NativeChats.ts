@@ -34,3 +34,26 @@ export const ConversationExport = z.object({
 	messages: z.array(StoredMessage.omit({ id: true })),
 });
 export type ConversationExport = z.infer<typeof ConversationExport>;
+
+/** POST /hearth/chats and PATCH /hearth/chats/{id}: the fields a conversation is created or renamed with. */
+export const ConversationFields = z.object({
+	title: z.string().min(1).max(200).optional(),
+	/** The model key last used in it. */
+	model: z.string().optional(),
+	systemPrompt: z.string().optional(),
+	/** The UI's sampling and load settings for the conversation, kept as given. */
+	settings: z.record(z.string(), z.unknown()).optional(),
+});
+export type ConversationFields = z.infer<typeof ConversationFields>;
+
+/** POST /hearth/chats/{id}/messages */
+export const NewMessage = StoredMessage.pick({ role: true, content: true, stats: true });
+export type NewMessage = z.infer<typeof NewMessage>;
+
+/** POST /hearth/chats/{id}/rewrite: edit a message (or, without content, drop the answers after it) to resend. */
+export const RewriteRequest = z.object({ messageId: z.string(), content: z.string().optional() });
+export type RewriteRequest = z.infer<typeof RewriteRequest>;
+
+/** POST /hearth/chats/{id}/branch: a new conversation holding this one up to the message. */
+export const BranchRequest = z.object({ messageId: z.string() });
+export type BranchRequest = z.infer<typeof BranchRequest>;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { FitVerdict } from "./NativeModels.js";
+import { FitVerdict } from "../FitVerdict.js";
 
 export const HubModelView = z.object({
 	id: z.string(),
@@ -47,8 +47,13 @@ export const RepoFilesView = z.object({
 export type RepoFilesView = z.infer<typeof RepoFilesView>;
 
 /** POST /hearth/downloads: a file by path or quantization, else the recommended one. */
+/** POST /hearth/downloads: a repo, and optionally which file or quantization (else the one recommended). */
 export const DownloadRequest = z.object({ repo: z.string().min(1), file: z.string().optional(), quant: z.string().optional() });
 export type DownloadRequest = z.infer<typeof DownloadRequest>;
+
+/** POST /hearth/downloads/cancel */
+export const DownloadCancelRequest = z.object({ id: z.string().min(1) });
+export type DownloadCancelRequest = z.infer<typeof DownloadCancelRequest>;
 
 export const DownloadView = z.object({
 	id: z.string(),

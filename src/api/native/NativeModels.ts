@@ -1,6 +1,5 @@
 import { z } from "zod";
-
-export const FitVerdict = z.enum(["full_gpu_offload", "partial_gpu_offload", "fits_without_gpu", "will_not_fit"]);
+import { FitVerdict } from "../FitVerdict.js";
 
 /** A model in memory, as the native API reports it. */
 export const LoadedModelView = z.object({

@@ -3,7 +3,12 @@ import { z } from "zod";
 /** Ollama's `options`: the runtime parameters it documents; unknown ones are accepted and ignored, as Ollama does. */
 export const OllamaOptions = z.looseObject({
 	num_ctx: z.number().int().min(16).optional(),
-	num_predict: z.number().int().optional(),
+	/** Tokens to generate at most: a positive count, or -1 / -2 for "until the model stops" (Ollama's "infinite" and "fill the context"). */
+	num_predict: z
+		.number()
+		.int()
+		.refine((n) => n > 0 || n === -1 || n === -2, "num_predict is a positive count, -1 or -2")
+		.optional(),
 	temperature: z.number().min(0).max(100).optional(),
 	top_k: z.number().int().min(0).optional(),
 	top_p: z.number().min(0).max(1).optional(),

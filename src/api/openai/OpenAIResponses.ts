@@ -6,13 +6,20 @@ export type FinishReason = z.infer<typeof FinishReason>;
 export const Usage = z.object({ prompt_tokens: z.number(), completion_tokens: z.number(), total_tokens: z.number() });
 export type Usage = z.infer<typeof Usage>;
 
-/** A non-streamed chat answer. */
-export const OpenAIChatCompletion = z.object({
+/** A function the model called: its name and its arguments as JSON text. */
+export const OpenAIToolCall = z.object({
 	id: z.string(),
+	type: z.literal("function"),
+	function: z.object({ name: z.string(), arguments: z.string() }),
+});
+export type OpenAIToolCall = z.infer<typeof OpenAIToolCall>;
+
+/** The fields every answer object starts with. */
+const AnswerHead = z.object({ id: z.string(), created: z.number(), model: z.string(), system_fingerprint: z.string() });
+
+/** A non-streamed chat answer. */
+export const OpenAIChatCompletion = AnswerHead.extend({
 	object: z.literal("chat.completion"),
-	created: z.number(),
-	model: z.string(),
-	system_fingerprint: z.string(),
 	choices: z.array(
 		z.object({
 			index: z.number(),
@@ -20,15 +27,7 @@ export const OpenAIChatCompletion = z.object({
 				role: z.literal("assistant"),
 				/** null when the answer is only tool calls. */
 				content: z.string().nullable(),
-				tool_calls: z
-					.array(
-						z.object({
-							id: z.string(),
-							type: z.literal("function"),
-							function: z.object({ name: z.string(), arguments: z.string() }),
-						}),
-					)
-					.optional(),
+				tool_calls: z.array(OpenAIToolCall).optional(),
 			}),
 			logprobs: z.null(),
 			finish_reason: FinishReason,
@@ -39,28 +38,15 @@ export const OpenAIChatCompletion = z.object({
 export type OpenAIChatCompletion = z.infer<typeof OpenAIChatCompletion>;
 
 /** One server-sent event of a streamed chat answer. */
-export const OpenAIChatChunk = z.object({
-	id: z.string(),
+export const OpenAIChatChunk = AnswerHead.extend({
 	object: z.literal("chat.completion.chunk"),
-	created: z.number(),
-	model: z.string(),
-	system_fingerprint: z.string(),
 	choices: z.array(
 		z.object({
 			index: z.number(),
 			delta: z.object({
 				role: z.literal("assistant").optional(),
 				content: z.string().optional(),
-				tool_calls: z
-					.array(
-						z.object({
-							index: z.number(),
-							id: z.string(),
-							type: z.literal("function"),
-							function: z.object({ name: z.string(), arguments: z.string() }),
-						}),
-					)
-					.optional(),
+				tool_calls: z.array(OpenAIToolCall.extend({ index: z.number() })).optional(),
 			}),
 			logprobs: z.null(),
 			finish_reason: FinishReason.nullable(),
@@ -72,12 +58,8 @@ export const OpenAIChatChunk = z.object({
 export type OpenAIChatChunk = z.infer<typeof OpenAIChatChunk>;
 
 /** A text completion, whole or one streamed chunk. */
-export const OpenAITextCompletion = z.object({
-	id: z.string(),
+export const OpenAITextCompletion = AnswerHead.extend({
 	object: z.literal("text_completion"),
-	created: z.number(),
-	model: z.string(),
-	system_fingerprint: z.string(),
 	choices: z.array(z.object({ index: z.number(), text: z.string(), logprobs: z.null(), finish_reason: FinishReason.nullable() })),
 	usage: Usage.nullable().optional(),
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ContextOverflowPolicy } from "../ContextOverflowPolicy.js";
 
 /** Request fields OpenAI's chat and completions endpoints share, with llama.cpp's extra samplers. */
 export const SamplingFields = {
@@ -30,7 +31,7 @@ export const SamplingFields = {
 	/** Log probabilities are not available. */
 	logprobs: z.literal(false).nullish(),
 	/** Hearth: what to do with a prompt longer than the context (LM Studio's policies); default "error". */
-	context_overflow_policy: z.enum(["error", "stopAtLimit", "truncateMiddle", "rollingWindow"]).nullish(),
+	context_overflow_policy: ContextOverflowPolicy.nullish(),
 	/** LM Studio's: seconds the model stays loaded after this request. */
 	ttl: z.number().int().min(0).nullish(),
 } as const;

@@ -1,4 +1,4 @@
-import { type GgufFileInfo, GgufInsights } from "node-llama-cpp";
+import type { GgufFileInfo } from "node-llama-cpp";
 
 /** Memory a model needs at one context length, on the CPU alone and fully offloaded to a GPU. */
 export interface MemoryEstimate {
@@ -27,6 +27,8 @@ export const RUNNER_BASE_BYTES = 160 * 2 ** 20;
  * second, file-backed copy resident.
  */
 export async function estimateMemory(fileInfo: GgufFileInfo, contextLength: number, sequences = 1): Promise<MemoryEstimate> {
+	// Loaded here, not at the top: listing a store whose metadata is cached never needs node-llama-cpp (0.4 s to import).
+	const { GgufInsights } = await import("node-llama-cpp");
 	const insights = await GgufInsights.from(fileInfo);
 	const context = Math.min(contextLength, insights.trainContextSize ?? contextLength);
 	const layers = insights.totalLayers;

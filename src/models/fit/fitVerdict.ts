@@ -1,15 +1,8 @@
+import type { FitVerdict } from "../../api/FitVerdict.js";
 import type { MemoryEstimate } from "./estimateMemory.js";
 import type { MachineMemory } from "./machineMemory.js";
 
-/** LM Studio's verdicts, best first. */
-export type FitVerdict = "full_gpu_offload" | "partial_gpu_offload" | "fits_without_gpu" | "will_not_fit";
-
-export const FIT_LABELS: Record<FitVerdict, string> = {
-	full_gpu_offload: "full GPU offload possible",
-	partial_gpu_offload: "partial GPU offload possible",
-	fits_without_gpu: "fits without GPU",
-	will_not_fit: "will not fit",
-};
+export type { FitVerdict };
 
 /** Whether a model fits this machine now, and how: all on the GPU, split, on the CPU, or not at all. */
 export function fitVerdict(estimate: MemoryEstimate, machine: MachineMemory): FitVerdict {

@@ -7,6 +7,7 @@ import {
 	type GgufTensorInfo,
 	type GgufValue,
 } from "../../../test/fixtures/gguf/GgufWriter.js";
+import { ggufMutations, mutateGguf } from "../../../test/fixtures/gguf/ggufMutation.js";
 import { testModel } from "../../../test/fixtures/testModel.js";
 import { bufferSource } from "./ByteSource.js";
 import { checkGguf, checkGgufFile } from "./checkGguf.js";
@@ -173,25 +174,13 @@ describe("checkGguf under mutation", () => {
 	it("throws nothing but GgufFormatError, quickly and without growing memory, on thousands of mutated files", async () => {
 		const original = readFileSync(await testModel({ type: "Q4_0" }));
 		// The header (with its ~1000-token vocabulary) is where parsing happens; mutate mostly there.
-		const headerEnd = 40_000;
-		const mutation = fc.oneof(
-			fc.record({ kind: fc.constant("flip" as const), at: fc.nat(headerEnd), byte: fc.integer({ min: 0, max: 255 }) }),
-			fc.record({ kind: fc.constant("u64" as const), at: fc.nat(headerEnd), value: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }) }),
-			fc.record({ kind: fc.constant("cut" as const), at: fc.nat(original.length) }),
-			fc.record({ kind: fc.constant("splice" as const), at: fc.nat(headerEnd), length: fc.integer({ min: 1, max: 64 }) }),
-		);
+		const mutations = ggufMutations(original.length, 40_000);
 		const heapBefore = process.memoryUsage().heapUsed;
 		let slowest = 0;
 		const seen = new Set<string>();
 		fc.assert(
-			fc.property(fc.array(mutation, { minLength: 1, maxLength: 4 }), (mutations) => {
-				let bytes = Buffer.from(original);
-				for (const m of mutations) {
-					if (m.kind === "flip") bytes[m.at] = m.byte;
-					else if (m.kind === "u64" && m.at + 8 <= bytes.length) bytes.writeBigUInt64LE(m.value, m.at);
-					else if (m.kind === "cut") bytes = bytes.subarray(0, m.at);
-					else if (m.kind === "splice") bytes = Buffer.concat([bytes.subarray(0, m.at), bytes.subarray(m.at + m.length)]);
-				}
+			fc.property(mutations, (changes) => {
+				const bytes = mutateGguf(original, changes);
 				const started = performance.now();
 				seen.add(problemOf(bytes)); // rethrows anything that is not a GgufFormatError
 				slowest = Math.max(slowest, performance.now() - started);

@@ -63,8 +63,8 @@ class Checker {
 		if (this.src.size < 24) this.fail("truncated_header", `a GGUF header needs 24 bytes, the file has ${this.src.size}`);
 		const magic = this.u32("truncated_header");
 		if (magic !== MAGIC) {
-			const found = [...this.src.read(0, 4)].map((b) => b.toString(16).padStart(2, "0")).join(" ");
-			this.fail("bad_magic", `expected magic 47 47 55 46 ("GGUF"), found ${found}`);
+			// Never quote the bytes found: an error message must not become a way to read other files.
+			this.fail("bad_magic", 'expected magic 47 47 55 46 ("GGUF"): this is not a GGUF file');
 		}
 		const version = this.u32("truncated_header");
 		if (version === 0x03000000 || version === 0x02000000)

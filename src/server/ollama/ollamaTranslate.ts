@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { OllamaFormat, OllamaOptions } from "../../api/ollama/OllamaRequests.js";
-import type { GenerationResult, LoadOptions, OutputFormat, SamplingOptions, StopReason } from "../../engine/Engine.js";
+import type { OllamaModel, OllamaTimings } from "../../api/ollama/OllamaResponses.js";
+import type { GenerationResult, LoadOptions, OutputFormat, SamplingOptions } from "../../engine/Engine.js";
 import type { LocalModel } from "../../models/ModelStore.js";
 
 /** Ollama's `options` as Hearth's sampling, and `num_ctx` / `num_thread` as load options. */
@@ -34,13 +35,8 @@ export function fromOllamaOptions(
 	};
 }
 
-/** Ollama's done_reason: "length" when a limit cut the answer, else "stop". */
-export function ollamaDoneReason(reason: StopReason): "stop" | "length" {
-	return reason === "max_tokens" || reason === "context_full" ? "length" : "stop";
-}
-
 /** The final object's timings, in nanoseconds as Ollama reports them. */
-export function ollamaTimings(result: GenerationResult, loadMs: number, startedAt: number) {
+export function ollamaTimings(result: GenerationResult, loadMs: number, startedAt: number): OllamaTimings {
 	const ns = (ms: number) => Math.round(ms * 1e6);
 	const { stats } = result;
 	return {
@@ -54,7 +50,7 @@ export function ollamaTimings(result: GenerationResult, loadMs: number, startedA
 }
 
 /** A model as /api/tags and /api/ps describe it. */
-export function toOllamaModel(model: LocalModel) {
+export function toOllamaModel(model: LocalModel): OllamaModel {
 	const info = model.info;
 	return {
 		name: model.key,

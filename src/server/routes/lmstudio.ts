@@ -1,29 +1,23 @@
 import { Hono } from "hono";
-import type { GenerationResult, LoadedModel, StopReason } from "../../engine/Engine.js";
+import type { LmStudioExtras, LmStudioModel, LmStudioModelList } from "../../api/lmstudio/LmStudioResponses.js";
+import type { GenerationResult, LoadedModel } from "../../engine/Engine.js";
 import type { ScheduledModel } from "../../engine/Scheduler.js";
 import type { LocalModel } from "../../models/ModelStore.js";
+import { publisherOf } from "../../models/publisherOf.js";
+import { usableModels } from "../../studio/listModels.js";
 import { HttpError } from "../HttpError.js";
 import type { ServerContext } from "../ServerContext.js";
+import { stopReasonIn } from "../stopReasonNames.js";
 import { chatCompletions, type Extras, embeddings, textCompletions } from "./openai.js";
-
-/** LM Studio's names for why generation stopped. */
-const STOP_REASONS: Record<StopReason, string> = {
-	eos: "eosFound",
-	stop_string: "stopStringFound",
-	max_tokens: "maxPredictedTokensReached",
-	user_stopped: "userStopped",
-	context_full: "contextLengthReached",
-	tool_calls: "toolCalls",
-};
 
 /** LM Studio's REST API (`/api/v0`): OpenAI's shapes plus `stats`, `model_info` and `runtime`. */
 export function lmStudioRoutes(ctx: ServerContext): Hono {
 	const app = new Hono();
-	const describe = (m: LocalModel, loaded?: ScheduledModel) => ({
+	const describe = (m: LocalModel, loaded?: ScheduledModel): LmStudioModel => ({
 		id: m.key,
 		object: "model",
 		type: "llm",
-		publisher: m.key.includes("/") ? m.key.split("/")[0] : m.source,
+		publisher: publisherOf(m),
 		arch: m.info?.architecture,
 		compatibility_type: "gguf",
 		quantization: m.info?.quantization,
@@ -34,8 +28,11 @@ export function lmStudioRoutes(ctx: ServerContext): Hono {
 
 	app.get("/api/v0/models", async (c) => {
 		const loaded = new Map(ctx.scheduler.list().map((m) => [m.id, m]));
-		const models = (await ctx.store.list()).filter((m) => !m.invalid);
-		return c.json({ object: "list", data: models.map((m) => describe(m, loaded.get(m.key))) });
+		const list: LmStudioModelList = {
+			object: "list",
+			data: (await usableModels(ctx.store)).map((m) => describe(m, loaded.get(m.key))),
+		};
+		return c.json(list);
 	});
 
 	app.get("/api/v0/models/*", async (c) => {
@@ -51,14 +48,14 @@ export function lmStudioRoutes(ctx: ServerContext): Hono {
 	});
 
 	const extras: Extras = async (model: LoadedModel, result: GenerationResult) => {
-		const local = await ctx.store.resolve(model.id).catch(() => undefined);
+		const [local, { engine }] = await Promise.all([ctx.store.resolve(model.id).catch(() => undefined), ctx.machine()]);
 		const { stats } = result;
-		return {
+		const added: LmStudioExtras = {
 			stats: {
 				tokens_per_second: stats.tokensPerSecond,
 				time_to_first_token: stats.timeToFirstTokenMs / 1000,
 				generation_time: (stats.totalMs - stats.timeToFirstTokenMs) / 1000,
-				stop_reason: STOP_REASONS[stats.stopReason],
+				stop_reason: stopReasonIn("lmstudio", stats.stopReason),
 			},
 			model_info: {
 				arch: local?.info?.architecture,
@@ -66,8 +63,9 @@ export function lmStudioRoutes(ctx: ServerContext): Hono {
 				format: "gguf",
 				context_length: model.contextLength,
 			},
-			runtime: { name: "llama.cpp (node-llama-cpp)", version: "3.21.1", supported_formats: ["gguf"] },
+			runtime: { name: engine.name, version: engine.versions.nodeLlamaCpp ?? "unknown", supported_formats: ["gguf"] },
 		};
+		return added;
 	};
 	app.post("/api/v0/chat/completions", (c) => chatCompletions(ctx, c, extras));
 	app.post("/api/v0/completions", (c) => textCompletions(ctx, c, extras));

@@ -5,21 +5,28 @@ import {
 	OllamaGenerateRequest,
 	OllamaModelRequest,
 } from "../../api/ollama/OllamaRequests.js";
+import type {
+	OllamaEmbedResponse,
+	OllamaPsResponse,
+	OllamaShowResponse,
+	OllamaTagsResponse,
+} from "../../api/ollama/OllamaResponses.js";
 import type { ChatMessage, LoadOptions } from "../../engine/Engine.js";
 import type { Scheduled } from "../../engine/Scheduler.js";
-import { chooseHubFile } from "../../hub/chooseHubFile.js";
 import { parseModelSpec } from "../../hub/modelSpec.js";
-import { repoFilesWithFit } from "../../hub/repoFilesWithFit.js";
-import { machineMemory } from "../../models/fit/machineMemory.js";
 import { ModelNotFoundError } from "../../models/ModelNotFoundError.js";
-import { removeModel } from "../../models/removeModel.js";
+import { deleteModel } from "../../studio/deleteModel.js";
+import { embed } from "../../studio/embed.js";
+import { usableModels } from "../../studio/listModels.js";
+import { planDownload } from "../../studio/planDownload.js";
+import { abortOnDisconnect } from "../abortOnDisconnect.js";
 import { HttpError } from "../HttpError.js";
-import { fromOllamaOptions, ollamaDoneReason, ollamaTimings, toOllamaModel } from "../ollama/ollamaTranslate.js";
+import { fromOllamaOptions, ollamaTimings, toOllamaModel } from "../ollama/ollamaTranslate.js";
 import { parseKeepAlive } from "../ollama/parseKeepAlive.js";
 import { readJson } from "../readJson.js";
 import type { ServerContext } from "../ServerContext.js";
+import { stopReasonIn } from "../stopReasonNames.js";
 import { streamFrames } from "../streamFrames.js";
-import { abortOnDisconnect } from "./openai.js";
 
 const line = (value: unknown) => `${JSON.stringify(value)}\n`;
 const ndjson = (abort?: AbortController) => ({
@@ -38,7 +45,9 @@ export function ollamaRoutes(ctx: ServerContext): Hono {
 
 	app.get("/api/version", (c) => c.json({ version: ctx.version.replace(/^hearth-/, "") }));
 
-	app.get("/api/tags", async (c) => c.json({ models: (await ctx.store.list()).filter((m) => !m.invalid).map(toOllamaModel) }));
+	app.get("/api/tags", async (c) =>
+		c.json({ models: (await usableModels(ctx.store)).map(toOllamaModel) } satisfies OllamaTagsResponse),
+	);
 
 	app.get("/api/ps", async (c) => {
 		const local = new Map((await ctx.store.list()).map((m) => [m.key, m]));
@@ -54,7 +63,7 @@ export function ollamaRoutes(ctx: ServerContext): Hono {
 				},
 			];
 		});
-		return c.json({ models });
+		return c.json({ models } satisfies OllamaPsResponse);
 	});
 
 	app.post("/api/show", async (c) => {
@@ -62,7 +71,7 @@ export function ollamaRoutes(ctx: ServerContext): Hono {
 		const model = await resolveOr404(ctx, name);
 		const info = model.info;
 		const architecture = info?.architecture ?? "unknown";
-		return c.json({
+		const show: OllamaShowResponse = {
 			license: "",
 			modelfile: `FROM ${model.path}\n`,
 			parameters: "",
@@ -81,7 +90,8 @@ export function ollamaRoutes(ctx: ServerContext): Hono {
 			},
 			capabilities: ["completion", "embedding"],
 			modified_at: new Date(0).toISOString(),
-		});
+		};
+		return c.json(show);
 	});
 
 	app.post("/api/chat", async (c) => {
@@ -132,30 +142,23 @@ export function ollamaRoutes(ctx: ServerContext): Hono {
 		const body = OllamaEmbedRequest.parse(await readJson(c));
 		const inputs = typeof body.input === "string" ? [body.input] : body.input;
 		const startedAt = performance.now();
-		const { vectors, tokens } = await ctx.scheduler.use(
-			body.model,
-			{ ttlSeconds: parseKeepAlive(body.keep_alive), load: fromOllamaOptions(body.options).load },
-			async (m) => ({
-				vectors: await ctx.scheduler.engine.embed(m.id, inputs),
-				tokens: (await Promise.all(inputs.map((i) => ctx.scheduler.engine.countTokens(m.id, i)))).reduce((a, b) => a + b, 0),
-			}),
-		);
+		const { vectors, tokens } = await embed(ctx.scheduler, body.model, inputs, {
+			ttlSeconds: parseKeepAlive(body.keep_alive),
+			load: fromOllamaOptions(body.options).load,
+		});
 		return c.json({
 			model: body.model,
 			embeddings: vectors,
 			total_duration: Math.round((performance.now() - startedAt) * 1e6),
 			load_duration: 0,
 			prompt_eval_count: tokens,
-		});
+		} satisfies OllamaEmbedResponse);
 	});
 
 	app.delete("/api/delete", async (c) => {
 		const { model: name } = OllamaModelRequest.parse(await readJson(c));
-		const model = await resolveOr404(ctx, name);
-		if (ctx.scheduler.isLoaded(model.key)) await ctx.scheduler.unload(model.key);
-		await removeModel(model, ctx.store.modelsDir).catch((error: Error) => {
-			throw new HttpError(403, error.message, "model_not_deletable");
-		});
+		await resolveOr404(ctx, name);
+		await deleteModel(ctx.store, name, ctx.scheduler);
 		return c.body(null, 200);
 	});
 
@@ -164,8 +167,7 @@ export function ollamaRoutes(ctx: ServerContext): Hono {
 		const spec = parseModelSpec(name);
 		const frames = (async function* () {
 			yield line({ status: "pulling manifest" });
-			const listing = await repoFilesWithFit(ctx.hub, spec.repo, machineMemory());
-			const file = chooseHubFile(listing.files, spec.repo, spec);
+			const { file } = await planDownload(ctx.hub, ctx.downloads, spec, (await ctx.machine()).memory);
 			const job = ctx.downloads.start(spec.repo, file);
 			const digest = `sha256:${file.parts[0].sha256 ?? "unknown"}`;
 			let last = -1;
@@ -254,7 +256,7 @@ function respond(
 			created_at: new Date().toISOString(),
 			...content(text),
 			done: true,
-			done_reason: ollamaDoneReason(result.stats.stopReason),
+			done_reason: stopReasonIn("ollama", result.stats.stopReason),
 			...ollamaTimings(result, loadMs, startedAt),
 		};
 	};

@@ -12,12 +12,16 @@ import type {
 	Usage,
 } from "../../api/openai/OpenAIResponses.js";
 import type { GenerationResult, LoadedModel, ToolCall } from "../../engine/Engine.js";
+import { publisherOf } from "../../models/publisherOf.js";
+import { embed } from "../../studio/embed.js";
+import { usableModels } from "../../studio/listModels.js";
+import { abortOnDisconnect } from "../abortOnDisconnect.js";
 import { HttpError } from "../HttpError.js";
 import { fromOpenAIChatRequest, fromOpenAISampling, type TranslatedRequest } from "../openai/fromOpenAIRequest.js";
-import { mapFinishReason } from "../openai/mapFinishReason.js";
 import { openAIErrorBody, openAIErrorResponse, SSE_DONE, sseData } from "../openai/openAIFrames.js";
 import { readJson } from "../readJson.js";
 import type { ServerContext } from "../ServerContext.js";
+import { stopReasonIn } from "../stopReasonNames.js";
 import { streamFrames } from "../streamFrames.js";
 
 /** Fields a dialect built on OpenAI's adds to the answer (LM Studio's `stats`, `model_info`, `runtime`). */
@@ -31,14 +35,13 @@ export function openAIRoutes(ctx: ServerContext): Hono {
 	const app = new Hono();
 	app.get("/v1/models", async (c) => {
 		const loaded = new Map(ctx.scheduler.list().map((m) => [m.id, m]));
-		const models = (await ctx.store.list()).filter((m) => !m.invalid);
 		const list: OpenAIModelList = {
 			object: "list",
-			data: models.map((m) => ({
+			data: (await usableModels(ctx.store)).map((m) => ({
 				id: m.key,
 				object: "model",
 				created: 0,
-				owned_by: m.key.includes("/") ? m.key.split("/")[0] : m.source,
+				owned_by: publisherOf(m),
 				loaded: loaded.has(m.key),
 				max_context_length: m.info?.contextLength,
 				loaded_context_length: loaded.get(m.key)?.contextLength,
@@ -82,7 +85,7 @@ export async function chatCompletions(ctx: ServerContext, c: Context, extras?: E
 						...(result.toolCalls ? { tool_calls: result.toolCalls.map(toOpenAIToolCall) } : {}),
 					},
 					logprobs: null,
-					finish_reason: mapFinishReason(result.stats.stopReason),
+					finish_reason: stopReasonIn("openai", result.stats.stopReason),
 				},
 			],
 			usage: usage(result),
@@ -107,7 +110,7 @@ export async function chatCompletions(ctx: ServerContext, c: Context, extras?: E
 			const result = await generation;
 			if (result.toolCalls)
 				yield sseData(chunk({ tool_calls: result.toolCalls.map((call, index) => ({ index, ...toOpenAIToolCall(call) })) }, null));
-			yield sseData({ ...chunk({}, mapFinishReason(result.stats.stopReason)), ...(await extras?.(model, result)) });
+			yield sseData({ ...chunk({}, stopReasonIn("openai", result.stats.stopReason)), ...(await extras?.(model, result)) });
 			if (request.includeUsage) yield sseData({ ...head("chat.completion.chunk"), choices: [], usage: usage(result) });
 			yield SSE_DONE;
 		})(),
@@ -137,7 +140,7 @@ export async function textCompletions(ctx: ServerContext, c: Context, extras?: E
 		const result = await generation;
 		const completion: OpenAITextCompletion = {
 			...base,
-			choices: [{ index: 0, text: result.text, logprobs: null, finish_reason: mapFinishReason(result.stats.stopReason) }],
+			choices: [{ index: 0, text: result.text, logprobs: null, finish_reason: stopReasonIn("openai", result.stats.stopReason) }],
 			usage: usage(result),
 		};
 		return c.json({ ...completion, ...(await extras?.(model, result)) });
@@ -149,7 +152,7 @@ export async function textCompletions(ctx: ServerContext, c: Context, extras?: E
 			const result = await generation;
 			yield sseData({
 				...base,
-				choices: [{ index: 0, text: "", logprobs: null, finish_reason: mapFinishReason(result.stats.stopReason) }],
+				choices: [{ index: 0, text: "", logprobs: null, finish_reason: stopReasonIn("openai", result.stats.stopReason) }],
 				...(await extras?.(model, result)),
 			});
 			if (request.includeUsage) yield sseData({ ...base, choices: [], usage: usage(result) });
@@ -163,11 +166,7 @@ export async function textCompletions(ctx: ServerContext, c: Context, extras?: E
 export async function embeddings(ctx: ServerContext, c: Context): Promise<Response> {
 	const body = OpenAIEmbeddingRequest.parse(await readJson(c));
 	const inputs = typeof body.input === "string" ? [body.input] : body.input;
-	const { model, vectors, tokens } = await ctx.scheduler.use(body.model, {}, async (m) => {
-		const vectors = await ctx.scheduler.engine.embed(m.id, inputs);
-		const tokens = (await Promise.all(inputs.map((i) => ctx.scheduler.engine.countTokens(m.id, i)))).reduce((a, b) => a + b, 0);
-		return { model: m, vectors, tokens };
-	});
+	const { model, vectors, tokens } = await embed(ctx.scheduler, body.model, inputs);
 	const list: OpenAIEmbeddingList = {
 		object: "list",
 		data: vectors.map((v, index) => ({
@@ -197,12 +196,4 @@ function toOpenAIToolCall(call: ToolCall) {
 function usage(result: GenerationResult): Usage {
 	const { promptTokens, generatedTokens } = result.stats;
 	return { prompt_tokens: promptTokens, completion_tokens: generatedTokens, total_tokens: promptTokens + generatedTokens };
-}
-
-/** A controller that aborts when the client's request does (the connection closed). */
-export function abortOnDisconnect(signal: AbortSignal): AbortController {
-	const controller = new AbortController();
-	if (signal.aborted) controller.abort();
-	else signal.addEventListener("abort", () => controller.abort(), { once: true });
-	return controller;
 }

@@ -1,0 +1,24 @@
+import type { FitVerdict } from "../api/FitVerdict.js";
+import { fitVerdict } from "../models/fit/fitVerdict.js";
+import type { MachineMemory } from "../models/fit/machineMemory.js";
+import type { LocalModel, ModelStore } from "../models/ModelStore.js";
+
+/** A local model with whether it fits this machine now and whether it is loaded. */
+export interface ListedModel extends LocalModel {
+	fit?: FitVerdict;
+	loaded: boolean;
+}
+
+/** Every local model (`hearth ls`, `/hearth/models`), Hearth's own first, with its fit and state. */
+export async function listModels(store: ModelStore, memory: MachineMemory, loaded: ReadonlySet<string>): Promise<ListedModel[]> {
+	return (await store.list()).map((model) => ({
+		...model,
+		fit: model.info ? fitVerdict(model.info.memory, memory) : undefined,
+		loaded: loaded.has(model.key),
+	}));
+}
+
+/** The models a client can use (`/v1/models`, `/api/tags`, `/api/v0/models`): the broken ones left out. */
+export async function usableModels(store: ModelStore): Promise<LocalModel[]> {
+	return (await store.list()).filter((m) => !m.invalid);
+}
