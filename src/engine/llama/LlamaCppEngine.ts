@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { type GpuSetting, type LogLevel, readSetting } from "../../config/settings.js";
 import { fitParallel } from "../../models/fit/fitParallel.js";
 import { machineMemory } from "../../models/fit/machineMemory.js";
+import { InvalidModelFileError } from "../../models/InvalidModelFileError.js";
 import { readModelInfo } from "../../models/readModelInfo.js";
 import type {
 	CallOptions,
@@ -22,6 +23,7 @@ import { detectGpu, type GpuInfo } from "./detectGpu.js";
 import { engineVersions } from "./engineVersions.js";
 import { RunnerClient } from "./RunnerClient.js";
 import type { RunnerGenerateInput } from "./runnerProtocol.js";
+import { TEMPLATE_LIMITS } from "./templateLimits.js";
 
 export interface LlamaCppEngineOptions {
 	/** Default: HEARTH_GPU. */
@@ -163,6 +165,12 @@ export class LlamaCppEngine implements Engine {
 				);
 		}
 		const header = await need(parallel);
+		const template = header.chatTemplate;
+		if (template !== undefined && Buffer.byteLength(template) > TEMPLATE_LIMITS.maxBytes)
+			throw new InvalidModelFileError(
+				path,
+				`its chat template is ${Math.round(Buffer.byteLength(template) / 1024)} KiB; Hearth refuses templates over ${TEMPLATE_LIMITS.maxBytes / 1024} KiB (real ones are a few KiB)`,
+			);
 		const { client, loaded } = await RunnerClient.start(
 			id,
 			{
@@ -176,6 +184,14 @@ export class LlamaCppEngine implements Engine {
 				parallel,
 				requiredRamBytes: options.force ? undefined : header.memory.cpuOnlyRamBytes,
 				logLevel: this.options.logLevel ?? readSetting("logLevel"),
+				chatTemplate:
+					template === undefined
+						? undefined
+						: {
+								template,
+								bos: header.specialTokens.bos?.text,
+								eos: header.specialTokens.eos?.text,
+							},
 			},
 			log,
 			call.signal,

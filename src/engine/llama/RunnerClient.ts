@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { LogLevel } from "../../config/settings.js";
+import { InvalidModelFileError } from "../../models/InvalidModelFileError.js";
 import type { LoadProgress } from "../Engine.js";
 import { ContextOverflowError } from "../errors/ContextOverflowError.js";
 import { InvalidSchemaError } from "../errors/InvalidSchemaError.js";
@@ -12,6 +13,7 @@ import { ModelLoadError } from "../errors/ModelLoadError.js";
 import { ModelTooLargeError } from "../errors/ModelTooLargeError.js";
 import { RunnerExitedError } from "../errors/RunnerExitedError.js";
 import type { RunnerErrorPayload, RunnerLoaded, RunnerLoadOptions, RunnerReply, RunnerRequest } from "./runnerProtocol.js";
+import { TEMPLATE_LIMITS } from "./templateLimits.js";
 
 type Reply<T extends RunnerReply["type"]> = Extract<RunnerReply, { type: T }>;
 type RequestWithoutId = RunnerRequest extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
@@ -78,23 +80,43 @@ export class RunnerClient {
 		const client = new RunnerClient(child, modelId, log);
 		const onAbort = () => child.kill("SIGKILL");
 		signal?.addEventListener("abort", onAbort, { once: true });
+		let templateTimer: NodeJS.Timeout | undefined;
+		let templateHung = false;
 		try {
 			const reply = await new Promise<RunnerReply>((resolve, reject) => {
-				child.once("exit", () => reject(signal?.aborted ? signal.reason : client.exited));
+				child.once("exit", () =>
+					reject(
+						templateHung
+							? new InvalidModelFileError(
+									options.modelPath,
+									`its chat template did not finish rendering a two-message chat in ${TEMPLATE_LIMITS.renderMs / 1000} s; the template is broken (or hostile)`,
+								)
+							: signal?.aborted
+								? signal.reason
+								: client.exited,
+					),
+				);
 				child.on("message", (m: RunnerReply) => {
 					if (m.type === "loadProgress") onProgress?.(m.progress);
+					else if (m.type === "templateCheck" && m.phase === "start")
+						templateTimer = setTimeout(() => {
+							templateHung = true;
+							child.kill("SIGKILL");
+						}, TEMPLATE_LIMITS.renderMs);
+					else if (m.type === "templateCheck") clearTimeout(templateTimer);
 					else if (m.type === "loaded" || m.type === "loadFailed") resolve(m);
 				});
 				child.send({ type: "load", options } satisfies RunnerRequest);
 			});
 			if (reply.type === "loadFailed") {
 				await client.stop();
-				throw reply.error.name === "ModelTooLargeError"
+				throw reply.error.name === "ModelTooLargeError" || reply.error.name === "InvalidModelFileError"
 					? reviveError(reply.error)
 					: new ModelLoadError(options.modelPath, reply.error.message);
 			}
 			return { client, loaded: (reply as Reply<"loaded">).model };
 		} finally {
+			clearTimeout(templateTimer);
 			signal?.removeEventListener("abort", onAbort);
 		}
 	}
@@ -149,6 +171,7 @@ export class RunnerClient {
 			case "loaded":
 			case "loadFailed":
 			case "loadProgress":
+			case "templateCheck":
 				return;
 			case "fragment":
 				this.pending.get(reply.id)?.onFragment?.(reply.text);
@@ -167,6 +190,7 @@ function reviveError(payload: RunnerErrorPayload): Error {
 	const data = payload.data ?? {};
 	if (payload.name === "ContextOverflowError")
 		return new ContextOverflowError(Number(data.promptTokens), Number(data.contextLength));
+	if (payload.name === "InvalidModelFileError") return new InvalidModelFileError(String(data.path), String(data.reason));
 	if (payload.name === "ModelTooLargeError") return new ModelTooLargeError(Number(data.neededBytes), Number(data.availableBytes));
 	if (payload.name === "InvalidSchemaError")
 		return new InvalidSchemaError(payload.message.replace(/^The JSON schema cannot be enforced: /, ""));

@@ -8,6 +8,7 @@ import { machineMemory } from "../../models/fit/machineMemory.js";
 import { ModelTooLargeError } from "../errors/ModelTooLargeError.js";
 import { RunnerModel } from "./RunnerModel.js";
 import type { RunnerErrorPayload, RunnerReply, RunnerRequest } from "./runnerProtocol.js";
+import { trialRenderTemplate } from "./trialRenderTemplate.js";
 
 const send = (reply: RunnerReply) => process.send?.(reply);
 const aborts = new Map<number, AbortController>();
@@ -47,6 +48,11 @@ async function handle(request: RunnerRequest): Promise<void> {
 		case "load": {
 			try {
 				const { options } = request;
+				if (options.chatTemplate) {
+					send({ type: "templateCheck", phase: "start" });
+					trialRenderTemplate(options.modelPath, options.chatTemplate.template, options.chatTemplate);
+					send({ type: "templateCheck", phase: "done" });
+				}
 				const llama = await getLlama({
 					gpu: options.gpu === "off" ? false : options.gpu,
 					build: "never",

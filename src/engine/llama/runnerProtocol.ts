@@ -29,6 +29,8 @@ export interface RunnerLoadOptions {
 	requiredRamBytes?: number;
 	parallel: number;
 	logLevel: LogLevel;
+	/** The GGUF's chat template and the tokens it refers to, rendered once on trial before the weights load. */
+	chatTemplate?: { template: string; bos?: string; eos?: string };
 }
 
 export type RunnerGenerateInput =
@@ -61,6 +63,8 @@ export type RunnerReply =
 	| { type: "loaded"; model: RunnerLoaded }
 	| { type: "loadFailed"; error: RunnerErrorPayload }
 	| { type: "loadProgress"; progress: LoadProgress }
+	/** Around the trial render of the chat template: the parent kills a runner that does not finish in time. */
+	| { type: "templateCheck"; phase: "start" | "done" }
 	| { type: "fragment"; id: number; text: string }
 	| { type: "generated"; id: number; result: GenerationResult }
 	| { type: "rendered"; id: number; prompt: RenderedPrompt }
