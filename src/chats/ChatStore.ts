@@ -75,10 +75,12 @@ export class ChatStore {
 		const version = this.db.pragma("user_version", { simple: true }) as number;
 		for (const [i, sql] of MIGRATIONS.entries()) {
 			if (i < version) continue;
-			this.db.transaction(() => {
-				this.db.exec(sql);
-				this.db.pragma(`user_version = ${i + 1}`);
-			}).immediate();
+			this.db
+				.transaction(() => {
+					this.db.exec(sql);
+					this.db.pragma(`user_version = ${i + 1}`);
+				})
+				.immediate();
 		}
 	}
 
@@ -154,49 +156,55 @@ export class ChatStore {
 		conversationId: string,
 		message: Pick<StoredMessage, "role" | "content" | "stats"> & { createdAt?: string },
 	): StoredMessage {
-		return this.db.transaction(() => {
-			this.get(conversationId);
-			const position = (
+		return this.db
+			.transaction(() => {
+				this.get(conversationId);
+				const position = (
+					this.db
+						.prepare("SELECT COALESCE(MAX(position), -1) + 1 AS next FROM messages WHERE conversation_id = ?")
+						.get(conversationId) as { next: number }
+				).next;
+				const row: MessageRow = {
+					id: randomUUID(),
+					role: message.role,
+					content: message.content,
+					created_at: message.createdAt ?? new Date().toISOString(),
+					stats: message.stats ? JSON.stringify(message.stats) : null,
+				};
 				this.db
-					.prepare("SELECT COALESCE(MAX(position), -1) + 1 AS next FROM messages WHERE conversation_id = ?")
-					.get(conversationId) as { next: number }
-			).next;
-			const row: MessageRow = {
-				id: randomUUID(),
-				role: message.role,
-				content: message.content,
-				created_at: message.createdAt ?? new Date().toISOString(),
-				stats: message.stats ? JSON.stringify(message.stats) : null,
-			};
-			this.db
-				.prepare("INSERT INTO messages VALUES (@id, @conversation_id, @position, @role, @content, @stats, @created_at)")
-				.run({ ...row, conversation_id: conversationId, position });
-			this.touch(conversationId);
-			return toMessage(row);
-		}).immediate();
+					.prepare("INSERT INTO messages VALUES (@id, @conversation_id, @position, @role, @content, @stats, @created_at)")
+					.run({ ...row, conversation_id: conversationId, position });
+				this.touch(conversationId);
+				return toMessage(row);
+			})
+			.immediate();
 	}
 
 	/** Edits a message and forgets everything after it: what "edit and resend" and "regenerate" need. */
 	rewrite(conversationId: string, messageId: string, content?: string): StoredMessage[] {
-		return this.db.transaction(() => {
-			const position = this.positionOf(conversationId, messageId);
-			if (content !== undefined)
-				this.db.prepare("UPDATE messages SET content = ?, stats = NULL WHERE id = ?").run(content, messageId);
-			this.db.prepare("DELETE FROM messages WHERE conversation_id = ? AND position > ?").run(conversationId, position);
-			this.touch(conversationId);
-			return this.get(conversationId).messages;
-		}).immediate();
+		return this.db
+			.transaction(() => {
+				const position = this.positionOf(conversationId, messageId);
+				if (content !== undefined)
+					this.db.prepare("UPDATE messages SET content = ?, stats = NULL WHERE id = ?").run(content, messageId);
+				this.db.prepare("DELETE FROM messages WHERE conversation_id = ? AND position > ?").run(conversationId, position);
+				this.touch(conversationId);
+				return this.get(conversationId).messages;
+			})
+			.immediate();
 	}
 
 	/** A new conversation holding a copy of the messages up to and including `messageId`. */
 	branch(conversationId: string, messageId: string): Conversation {
-		return this.db.transaction(() => {
-			const { conversation, messages } = this.get(conversationId);
-			const position = this.positionOf(conversationId, messageId);
-			const copy = this.create({ ...conversation, title: `${conversation.title} (branch)`, branchedFrom: conversation.id });
-			for (const m of messages.slice(0, position + 1)) this.append(copy.id, m);
-			return this.get(copy.id).conversation;
-		}).immediate();
+		return this.db
+			.transaction(() => {
+				const { conversation, messages } = this.get(conversationId);
+				const position = this.positionOf(conversationId, messageId);
+				const copy = this.create({ ...conversation, title: `${conversation.title} (branch)`, branchedFrom: conversation.id });
+				for (const m of messages.slice(0, position + 1)) this.append(copy.id, m);
+				return this.get(copy.id).conversation;
+			})
+			.immediate();
 	}
 
 	export(id: string): ConversationExport {
@@ -207,11 +215,13 @@ export class ChatStore {
 
 	/** Imports an exported conversation as a new one (its own ids), in one transaction. */
 	import(data: ConversationExport): Conversation {
-		return this.db.transaction(() => {
-			const created = this.create({ ...data.conversation, branchedFrom: undefined });
-			for (const m of data.messages) this.append(created.id, m);
-			return this.get(created.id).conversation;
-		}).immediate();
+		return this.db
+			.transaction(() => {
+				const created = this.create({ ...data.conversation, branchedFrom: undefined });
+				for (const m of data.messages) this.append(created.id, m);
+				return this.get(created.id).conversation;
+			})
+			.immediate();
 	}
 
 	close(): void {

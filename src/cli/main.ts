@@ -1,22 +1,13 @@
 import { Command, CommanderError, Option } from "commander";
 import { type Setting, settings } from "../config/settings.js";
-import { applyProxyFromEnvironment } from "../hub/applyProxyFromEnvironment.js";
-import { chatCommand } from "./commands/chat.js";
-import { getCommand } from "./commands/get.js";
-import { importCommand } from "./commands/importCommand.js";
-import { inspectCommand } from "./commands/inspect.js";
-import { loadCommand } from "./commands/load.js";
-import { logStreamCommand } from "./commands/logStream.js";
-import { lsCommand } from "./commands/ls.js";
-import { psCommand } from "./commands/ps.js";
-import { rmCommand } from "./commands/rm.js";
-import { searchCommand } from "./commands/search.js";
-import { serveCommand } from "./commands/serve.js";
-import { serverStatusCommand } from "./commands/serverStatus.js";
-import { unloadCommand } from "./commands/unload.js";
+import { VERSION } from "../config/version.js";
+import type { CommandIo } from "./CommandIo.js";
 import { gpuLayersOption, integerOption, numberOption } from "./parseOptions.js";
 
-const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+// Each command's module is imported in its action, so that `--help`, `--version` and quick commands do
+// not load what others need (node-llama-cpp, hono, better-sqlite3, @huggingface/*: most of a second).
+
+const io: CommandIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
 
 function settingsHelp(): string {
 	const rows = Object.values(settings as Record<string, Setting<unknown>>).map(
@@ -25,11 +16,34 @@ function settingsHelp(): string {
 	return `\nSettings (environment variables):\n${rows.join("\n")}\n`;
 }
 
+/** Commander's "error: unknown option '--x'\n(Did you mean --y?)" as Hearth's one line. */
+function oneLineError(message: string): string {
+	const [first, ...rest] = message
+		.trim()
+		.replace(/^error: /, "")
+		.split("\n");
+	const hint = rest
+		.join(" ")
+		.trim()
+		.replace(/^\((.*)\)$/, "$1");
+	return `hearth: ${first}${hint ? `; ${hint.charAt(0).toLowerCase()}${hint.slice(1)}` : ""}\n`;
+}
+
+// Settings given here are inherited by the subcommands created below, so they come first.
 const program = new Command("hearth")
 	.description("A local LLM studio: find GGUF models, run them with llama.cpp, chat in the terminal.")
-	.addHelpText("after", settingsHelp())
+	.version(VERSION, "-v, --version", "print the version")
+	.addHelpText("after", settingsHelp)
 	.showSuggestionAfterError()
+	.configureOutput({ outputError: (message, write) => write(oneLineError(message)) })
+	// Throw instead of exiting, so the code below sets the exit status and runs its cleanup.
 	.exitOverride();
+
+// Before any command runs, not at load: --help and --version need none of it.
+program.hook("preAction", async () => {
+	const { applyProxyFromEnvironment } = await import("../hub/applyProxyFromEnvironment.js");
+	await applyProxyFromEnvironment();
+});
 
 program
 	.command("serve")
@@ -40,13 +54,14 @@ program
 	.option("--cors <origins>", 'browser origins allowed to call the API, comma-separated, or "*"')
 	.option("--open", "open the web UI in the default browser")
 	.action(async (options) => {
+		const { serveCommand } = await import("./commands/serve.js");
 		process.exitCode = await serveCommand(options);
 	});
 
 program
 	.command("chat")
 	.description("chat with a model in the terminal (a REPL), or answer one prompt with -p")
-	.argument("<model>", "model key, short key or path of a GGUF file")
+	.argument("[model]", "model key, short key or path of a GGUF file; without it, Phi-3-mini-4k-instruct q4 (see hearth get)")
 	.option("-p, --prompt <text>", "answer this prompt on stdout and exit")
 	.option("--system <text>", "system prompt")
 	.option("--temp <n>", "temperature, 0 = greedy (default 0.8)", numberOption(0, 100))
@@ -59,7 +74,8 @@ program
 	.option("--force", "load even if the memory estimate says the model will not fit")
 	.option("--server <url>", "chat through this Hearth server (default: the local one when it is running)")
 	.option("--local", "load the model in this process even when a server is running")
-	.action(async (model: string, options) => {
+	.action(async (model: string | undefined, options) => {
+		const { chatCommand } = await import("./commands/chat.js");
 		process.exitCode = await chatCommand(model, options, io);
 	});
 
@@ -69,6 +85,7 @@ program
 	.argument("<model>", "model key, short key or path of a GGUF file")
 	.option("--json", "print JSON")
 	.action(async (model: string, options) => {
+		const { inspectCommand } = await import("./commands/inspect.js");
 		process.exitCode = await inspectCommand(model, options, io);
 	});
 
@@ -80,6 +97,7 @@ program
 	.option("--limit <n>", "most results", integerOption(1), 20)
 	.option("--json", "print JSON")
 	.action(async (query: string, options) => {
+		const { searchCommand } = await import("./commands/search.js");
 		process.exitCode = await searchCommand(query, options, io);
 	});
 
@@ -90,6 +108,7 @@ program
 	.option("-y, --yes", "do not ask for confirmation")
 	.option("--json", "print the final record as JSON")
 	.action(async (model: string | undefined, options) => {
+		const { getCommand } = await import("./commands/get.js");
 		process.exitCode = await getCommand(model, options, io);
 	});
 
@@ -99,6 +118,7 @@ program
 	.option("--json", "print JSON")
 	.option("--server <url>", "server to ask which are loaded")
 	.action(async (options) => {
+		const { lsCommand } = await import("./commands/ls.js");
 		process.exitCode = await lsCommand(options, io);
 	});
 
@@ -114,6 +134,7 @@ program
 	.option("--dry-run", "say what would happen, change nothing")
 	.option("--json", "print the result as JSON")
 	.action(async (path: string, options) => {
+		const { importCommand } = await import("./commands/importCommand.js");
 		process.exitCode = await importCommand(path, options, io);
 	});
 
@@ -123,6 +144,7 @@ program
 	.option("--json", "print JSON")
 	.option("--server <url>", "server to ask (default http://127.0.0.1:1234)")
 	.action(async (options) => {
+		const { psCommand } = await import("./commands/ps.js");
 		process.exitCode = await psCommand(options, io);
 	});
 
@@ -139,6 +161,7 @@ program
 	.option("--json", "print JSON")
 	.option("--server <url>", "server to use")
 	.action(async (model: string, options) => {
+		const { loadCommand } = await import("./commands/load.js");
 		process.exitCode = await loadCommand(model, options, io);
 	});
 
@@ -149,6 +172,7 @@ program
 	.option("--all", "unload every model")
 	.option("--server <url>", "server to use")
 	.action(async (model: string | undefined, options) => {
+		const { unloadCommand } = await import("./commands/unload.js");
 		process.exitCode = await unloadCommand(model, options, io);
 	});
 
@@ -159,6 +183,7 @@ server
 	.option("--json", "print JSON")
 	.option("--server <url>", "server to ask")
 	.action(async (options) => {
+		const { serverStatusCommand } = await import("./commands/serverStatus.js");
 		process.exitCode = await serverStatusCommand(options, io);
 	});
 
@@ -168,6 +193,7 @@ log
 	.description("print the server's log as it happens (Ctrl+C stops)")
 	.option("--server <url>", "server to follow")
 	.action(async (options) => {
+		const { logStreamCommand } = await import("./commands/logStream.js");
 		process.exitCode = await logStreamCommand(options, io);
 	});
 
@@ -177,15 +203,15 @@ program
 	.argument("<model>", "model key or short key")
 	.option("-y, --yes", "do not ask for confirmation")
 	.action(async (model: string, options) => {
+		const { rmCommand } = await import("./commands/rm.js");
 		process.exitCode = await rmCommand(model, options, io);
 	});
 
 try {
-	applyProxyFromEnvironment();
 	await program.parseAsync(process.argv);
 } catch (error) {
 	if (error instanceof CommanderError) {
-		// Commander already printed its one-line message (or the help/version text).
+		// Commander already printed the help, the version or its error (as one line, by outputError).
 		process.exitCode = error.exitCode;
 	} else {
 		const message = error instanceof Error ? error.message : String(error);

@@ -1,10 +1,13 @@
 import { InvalidArgumentError } from "commander";
 
-/** Commander argument parsers that reject bad numbers with a one-line message. */
+/**
+ * Commander argument parsers that reject bad numbers with a one-line message; commander puts it after
+ * its own "option '--temp <n>' argument 'hot' is invalid."
+ */
 export function integerOption(min: number): (raw: string) => number {
 	return (raw) => {
 		const n = Number(raw);
-		if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer >= ${min}`);
+		if (raw.trim() === "" || !Number.isInteger(n) || n < min) throw new InvalidArgumentError(`Expected an integer >= ${min}.`);
 		return n;
 	};
 }
@@ -13,7 +16,7 @@ export function numberOption(min: number, max: number): (raw: string) => number 
 	return (raw) => {
 		const n = Number(raw);
 		if (raw.trim() === "" || !Number.isFinite(n) || n < min || n > max)
-			throw new InvalidArgumentError(`expected a number from ${min} to ${max}`);
+			throw new InvalidArgumentError(`Expected a number from ${min} to ${max}.`);
 		return n;
 	};
 }
@@ -21,5 +24,8 @@ export function numberOption(min: number, max: number): (raw: string) => number 
 export function gpuLayersOption(raw: string): number | "max" | "auto" {
 	if (raw === "max" || raw === "auto") return raw;
 	if (raw === "off") return 0;
-	return integerOption(0)(raw);
+	const n = Number(raw);
+	if (raw.trim() === "" || !Number.isInteger(n) || n < 0)
+		throw new InvalidArgumentError("Expected a number of layers (0 or more), max, auto or off.");
+	return n;
 }

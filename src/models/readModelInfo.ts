@@ -1,5 +1,5 @@
 import { stat } from "node:fs/promises";
-import { GgmlType, GgufFileType, type GgufTensorInfo, readGgufFileInfo } from "node-llama-cpp";
+import type { GgufFileInfo, GgufTensorInfo } from "node-llama-cpp";
 import { readSetting } from "../config/settings.js";
 import { estimateMemory, type MemoryEstimate } from "./fit/estimateMemory.js";
 import { checkGgufFile } from "./gguf/checkGguf.js";
@@ -36,7 +36,8 @@ export interface ModelInfo {
 /**
  * Checks a GGUF file's structure (`checkGgufFile`), then reads its header with node-llama-cpp's
  * parser: no native code runs and no weights are read, so a broken or truncated file is refused
- * here rather than handed to llama.cpp.
+ * here rather than handed to llama.cpp. node-llama-cpp is imported only here, on the first header read,
+ * so that listing models whose facts are cached (ModelInfoCache) never loads it.
  */
 export async function readModelInfo(
 	path: string,
@@ -53,9 +54,10 @@ export async function readModelInfo(
 	}
 	// Our own bounds checks first: node-llama-cpp's reader and llama.cpp trust the header more.
 	checkGgufFile(path);
-	let info: Awaited<ReturnType<typeof readGgufFileInfo>>;
+	const llama = await import("node-llama-cpp");
+	let info: GgufFileInfo;
 	try {
-		info = await readGgufFileInfo(path, { sourceType: "filesystem", logWarnings: false, spliceSplitFiles: false });
+		info = await llama.readGgufFileInfo(path, { sourceType: "filesystem", logWarnings: false, spliceSplitFiles: false });
 	} catch (error) {
 		throw new InvalidModelFileError(path, firstLine(error));
 	}
@@ -81,7 +83,7 @@ export async function readModelInfo(
 		architecture,
 		name: typeof general.name === "string" ? general.name : undefined,
 		parameterCount,
-		quantization: quantizationName(general.file_type, tensors),
+		quantization: quantizationName(general.file_type, tensors, llama),
 		contextLength: numberOrUndefined(arch.context_length),
 		layers: numberOrUndefined(arch.block_count),
 		embeddingLength: numberOrUndefined(arch.embedding_length),
@@ -101,7 +103,11 @@ export async function readModelInfo(
 }
 
 /** general.file_type as llama.cpp names it ("MOSTLY_Q4_K_M" → "Q4_K_M"), else the dominant tensor type. */
-function quantizationName(fileType: unknown, tensors: readonly GgufTensorInfo[]): string {
+function quantizationName(
+	fileType: unknown,
+	tensors: readonly GgufTensorInfo[],
+	{ GgufFileType, GgmlType }: Pick<typeof import("node-llama-cpp"), "GgufFileType" | "GgmlType">,
+): string {
 	if (typeof fileType === "number" && GgufFileType[fileType] !== undefined)
 		return GgufFileType[fileType].replace(/^(MOSTLY|ALL)_/, "");
 	const counts = new Map<number, number>();

@@ -9,11 +9,21 @@ export interface ListedModel extends LocalModel {
 	loaded: boolean;
 }
 
-/** Every local model (`hearth ls`, `/hearth/models`), Hearth's own first, with its fit and state. */
-export async function listModels(store: ModelStore, memory: MachineMemory, loaded: ReadonlySet<string>): Promise<ListedModel[]> {
-	return (await store.list()).map((model) => ({
+/**
+ * Every local model (`hearth ls`, `/hearth/models`), Hearth's own first, with its fit and state.
+ * `memory` is asked for only when some model has a header to judge: finding the GPU can mean
+ * loading llama.cpp's binding, which an empty store's listing need not wait for.
+ */
+export async function listModels(
+	store: ModelStore,
+	memory: () => Promise<MachineMemory>,
+	loaded: ReadonlySet<string>,
+): Promise<ListedModel[]> {
+	const models = await store.list();
+	const machine = models.some((m) => m.info) ? await memory() : undefined;
+	return models.map((model) => ({
 		...model,
-		fit: model.info ? fitVerdict(model.info.memory, memory) : undefined,
+		fit: model.info && machine ? fitVerdict(model.info.memory, machine) : undefined,
 		loaded: loaded.has(model.key),
 	}));
 }

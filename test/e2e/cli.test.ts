@@ -1,13 +1,90 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { VERSION } from "../../src/config/version.js";
+import { PHI3_KEY } from "../fixtures/serverHome.js";
 import { testModel } from "../fixtures/testModel.js";
 import { collect, runCli, startCli } from "./runCli.js";
 
 let model: string;
 beforeAll(async () => {
 	model = await testModel({ type: "Q4_0" });
+});
+
+/** Asserts the contract for every CLI error: one line `hearth: …` on stderr, nothing on stdout, a non-zero exit. */
+function expectOneLineError(result: { code: number | null; stdout: string; stderr: string }, pattern: RegExp): void {
+	expect(result.code).not.toBe(0);
+	expect(result.code).not.toBeNull();
+	expect(result.stdout).toBe("");
+	expect(result.stderr.endsWith("\n")).toBe(true);
+	expect(result.stderr.slice(0, -1).split("\n")).toHaveLength(1);
+	expect(result.stderr).toMatch(/^hearth: /);
+	expect(result.stderr).toMatch(pattern);
+}
+
+describe("hearth --version and --help", () => {
+	it.each([["--version"], ["-v"]])("%s prints the version and exits 0", async (flag) => {
+		const result = await runCli([flag]);
+		expect(result).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: "" });
+	});
+
+	it("--help prints the commands and the settings on stdout and exits 0", async () => {
+		const result = await runCli(["--help"]);
+		expect(result.code).toBe(0);
+		expect(result.stderr).toBe("");
+		expect(result.stdout).toMatch(/^Usage: hearth \[options\] \[command\]/);
+		expect(result.stdout).toMatch(/-v, --version\s+print the version/);
+		expect(result.stdout).toMatch(/^ {2}chat \[options\] \[model\]/m);
+		expect(result.stdout).toContain("Settings (environment variables):");
+		expect(result.stdout).toMatch(/HEARTH_HOME\s+/);
+	});
+});
+
+describe("CLI errors are one line", () => {
+	it.each([
+		["an unknown option", ["ls", "--jsn"], /^hearth: unknown option '--jsn'; did you mean --json\?$/m],
+		["an unknown top-level option", ["--frobnicate"], /^hearth: unknown option '--frobnicate'$/m],
+		["an unknown command", ["lss"], /^hearth: unknown command 'lss'; did you mean ls\?$/m],
+		["a missing argument", ["inspect"], /^hearth: missing required argument 'model'$/m],
+		["a missing option value", ["chat", "x", "--temp"], /^hearth: option '--temp <n>' argument missing$/m],
+		[
+			"a bad number value",
+			["chat", "x", "-p", "hi", "--max-tokens", "0"],
+			/^hearth: option '--max-tokens <n>' argument '0' is invalid\. Expected an integer >= 1\.$/m,
+		],
+		["a bad GPU layers value", ["load", "x", "--gpu-layers", "lots"], /argument 'lots' is invalid\. Expected a number of layers/],
+		[
+			"an empty integer",
+			["chat", "x", "--seed", ""],
+			/^hearth: option '--seed <n>' argument '' is invalid\. Expected an integer >= 0\.$/m,
+		],
+		["excess arguments", ["ls", "extra"], /^hearth: too many arguments for 'ls'/],
+	])("for %s", async (_name, args, pattern) => {
+		expectOneLineError(await runCli(args), pattern);
+	});
+});
+
+describe("hearth chat without a model", () => {
+	it.each([
+		["the REPL", [], ""],
+		["-p", ["-p", "hi"], undefined],
+	])("in %s says in one line how to get the default model when it is missing", async (_name, args, input) => {
+		expectOneLineError(await runCli(["chat", ...args], { input }), /default model, Phi-3-mini-4k-instruct q4.*hearth get/);
+	});
+
+	it("uses the default model, Phi-3-mini-4k-instruct q4, when it is there", async () => {
+		const home = mkdtempSync(join(tmpdir(), "hearth-cli-default-"));
+		mkdirSync(dirname(join(home, "models", PHI3_KEY)), { recursive: true });
+		copyFileSync(model, join(home, "models", PHI3_KEY));
+		const env = { HEARTH_HOME: home };
+		const prompt = ["-p", "hi", "--max-tokens", "3", "--seed", "1"];
+		const result = await runCli(["chat", ...prompt], { env });
+		expect(result.code).toBe(0);
+		expect(result.stdout.trim().length).toBeGreaterThan(0);
+		// The same answer as naming the model.
+		expect((await runCli(["chat", PHI3_KEY, ...prompt], { env })).stdout).toBe(result.stdout);
+	});
 });
 
 describe("hearth chat -p", () => {
@@ -45,9 +122,7 @@ describe("hearth chat -p", () => {
 
 	it("rejects a bad option value with one line and a non-zero exit", async () => {
 		const result = await runCli(["chat", model, "-p", "hi", "--temp", "hot"]);
-		expect(result.code).not.toBe(0);
-		expect(result.stderr.trim().split("\n")).toHaveLength(1);
-		expect(result.stderr).toContain("--temp");
+		expectOneLineError(result, /^hearth: option '--temp <n>' argument 'hot' is invalid\. Expected a number from 0 to 100\.$/m);
 	});
 });
 

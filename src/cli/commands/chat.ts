@@ -1,10 +1,13 @@
 import { createInterface } from "node:readline";
-import type { HearthClient } from "../../api/HearthClient.js";
+import { HearthApiError, type HearthClient } from "../../api/HearthClient.js";
 import { stoppedByClient } from "../../api/native/NativeChat.js";
 import { type LogLevel, readSetting } from "../../config/settings.js";
-import type { ChatMessage, GenerationStats } from "../../engine/Engine.js";
-import { LlamaCppEngine } from "../../engine/llama/LlamaCppEngine.js";
+import type { ChatMessage, Engine, GenerationStats } from "../../engine/Engine.js";
+import { DEFAULT_MODEL } from "../../hub/modelSpec.js";
+import { ModelNotFoundError } from "../../models/ModelNotFoundError.js";
 import { ModelStore } from "../../models/ModelStore.js";
+import { CliError } from "../CliError.js";
+import type { CommandIo } from "../CommandIo.js";
 import { formatStats } from "../formatStats.js";
 import { serverClient } from "../serverClient.js";
 
@@ -25,12 +28,6 @@ export interface ChatCommandOptions {
 	local?: boolean;
 }
 
-export interface CommandIo {
-	stdin: NodeJS.ReadableStream;
-	stdout: NodeJS.WriteStream;
-	stderr: NodeJS.WriteStream;
-}
-
 /** Where answers come from: a model loaded in this process, or a running server. */
 interface ChatBackend {
 	/** One line about the model, printed when the REPL starts. */
@@ -43,16 +40,33 @@ interface ChatBackend {
 	close(): Promise<void>;
 }
 
+/** What `hearth chat` talks to when no model is named; `hearth get` without arguments downloads it. */
+const DEFAULT_MODEL_KEY = `${DEFAULT_MODEL.repo}/${DEFAULT_MODEL.file}`;
 const LEVEL_ORDER: LogLevel[] = ["error", "warn", "info", "debug"];
 const HELP =
 	"Commands: /system [text] sets or shows the system prompt, /clear forgets the conversation, /exit quits. Ctrl+C stops an answer.";
 
+/** Makes the engine a local chat runs on; its log lines go to `onLog`. Tests give a FakeEngine. */
+export type EngineFactory = (onLog: (level: LogLevel, message: string) => void) => Engine | Promise<Engine>;
+
+/** The llama.cpp engine, imported only when a chat runs locally: `hearth chat` through a server never loads it. */
+async function llamaCppEngine(onLog: (level: LogLevel, message: string) => void): Promise<Engine> {
+	const { LlamaCppEngine } = await import("../../engine/llama/LlamaCppEngine.js");
+	return new LlamaCppEngine({ onLog: (level, message) => onLog(level, message) });
+}
+
 /**
- * `hearth chat <model>`: with -p, one answer on stdout; otherwise a REPL that streams answers and
+ * `hearth chat [model]`: with -p, one answer on stdout; otherwise a REPL that streams answers and
  * prints a stats line after each. Ctrl+C stops the answer in progress, not the REPL. With a server
- * running (or --server), the server answers; otherwise the model is loaded here.
+ * running (or --server), the server answers; otherwise the model is loaded here. Without a model,
+ * the default one (Phi-3-mini-4k-instruct q4), with a hint to `hearth get` it when it is missing.
  */
-export async function chatCommand(identifier: string, options: ChatCommandOptions, io: CommandIo): Promise<number> {
+export async function chatCommand(
+	identifier: string | undefined,
+	options: ChatCommandOptions,
+	io: CommandIo,
+	makeEngine: EngineFactory = llamaCppEngine,
+): Promise<number> {
 	let current: AbortController | undefined;
 	let interrupted = false;
 	let replStarted = false;
@@ -66,10 +80,22 @@ export async function chatCommand(identifier: string, options: ChatCommandOption
 	const interactive = options.prompt === undefined;
 	const client = options.local ? undefined : serverClient(options.server);
 	const useServer = client !== undefined && (options.server !== undefined || (await client.isRunning()));
-	if (interactive) io.stderr.write(`Loading ${identifier}${useServer ? ` on ${client?.baseUrl}` : ""}…\n`);
-	const backend = useServer
-		? await serverBackend(client as HearthClient, identifier, options)
-		: await localBackend(identifier, options, io);
+	const model = identifier ?? DEFAULT_MODEL_KEY;
+	// Said once the model is found, so that a missing one is a single line.
+	const announce = () => {
+		if (interactive) io.stderr.write(`Loading ${model}${useServer ? ` on ${client?.baseUrl}` : ""}…\n`);
+	};
+	const backend = await (useServer
+		? serverBackend(client as HearthClient, model, options, announce)
+		: localBackend(model, options, io, announce, makeEngine)
+	).catch((error: unknown) => {
+		const notFound = error instanceof ModelNotFoundError || (error instanceof HearthApiError && error.code === "model_not_found");
+		if (identifier === undefined && notFound)
+			throw new CliError(
+				`the default model, Phi-3-mini-4k-instruct q4, is not downloaded; get it with: hearth get (or name one: hearth chat <model>)`,
+			);
+		throw error;
+	});
 	try {
 		const answer = async (messages: ChatMessage[]): Promise<string> => {
 			current = new AbortController();
@@ -135,15 +161,21 @@ export async function chatCommand(identifier: string, options: ChatCommandOption
 	}
 }
 
-async function localBackend(identifier: string, options: ChatCommandOptions, io: CommandIo): Promise<ChatBackend> {
+async function localBackend(
+	identifier: string,
+	options: ChatCommandOptions,
+	io: CommandIo,
+	announce: () => void,
+	makeEngine: EngineFactory,
+): Promise<ChatBackend> {
+	// The terminal's user owns the files: any path is theirs to load (the server allows only its folders).
+	const local = await new ModelStore().resolve(identifier, { anyPath: true });
+	announce();
 	const threshold = LEVEL_ORDER.indexOf(readSetting("logLevel"));
-	const engine = new LlamaCppEngine({
-		onLog: (level, message) => {
-			if (LEVEL_ORDER.indexOf(level) <= threshold) io.stderr.write(`[llama.cpp ${level}] ${message}\n`);
-		},
+	const engine = await makeEngine((level, message) => {
+		if (LEVEL_ORDER.indexOf(level) <= threshold) io.stderr.write(`[llama.cpp ${level}] ${message}\n`);
 	});
 	try {
-		const local = await new ModelStore().resolve(identifier);
 		const model = await engine.load(local.path, {
 			id: local.key,
 			contextLength: options.ctx,
@@ -172,7 +204,13 @@ async function localBackend(identifier: string, options: ChatCommandOptions, io:
 	}
 }
 
-async function serverBackend(client: HearthClient, identifier: string, options: ChatCommandOptions): Promise<ChatBackend> {
+async function serverBackend(
+	client: HearthClient,
+	identifier: string,
+	options: ChatCommandOptions,
+	announce: () => void,
+): Promise<ChatBackend> {
+	announce();
 	const model = await client.load({
 		model: identifier,
 		contextLength: options.ctx,

@@ -1,21 +1,18 @@
 import { createInterface } from "node:readline/promises";
 import cliProgress from "cli-progress";
+import { FIT_LABELS } from "../../api/FitVerdict.js";
 import { formatBytes } from "../../api/formatBytes.js";
 import { formatCount } from "../../api/formatCount.js";
-import { readSetting } from "../../config/settings.js";
-import { detectGpu } from "../../engine/llama/detectGpu.js";
-import { chooseHubFile } from "../../hub/chooseHubFile.js";
 import { DownloadManager } from "../../hub/DownloadManager.js";
 import { HubClient } from "../../hub/HubClient.js";
 import { parseModelSpec } from "../../hub/modelSpec.js";
-import { repoFilesWithFit } from "../../hub/repoFilesWithFit.js";
-import { FIT_LABELS } from "../../models/fit/fitVerdict.js";
-import { machineMemory } from "../../models/fit/machineMemory.js";
 import { ModelStore } from "../../models/ModelStore.js";
+import { planDownload } from "../../studio/planDownload.js";
 import { CliError } from "../CliError.js";
+import type { CommandIo } from "../CommandIo.js";
 import { formatDuration } from "../formatDuration.js";
 import { formatTable } from "../formatTable.js";
-import type { CommandIo } from "./chat.js";
+import { localMachine } from "../localMachine.js";
 
 /**
  * `hearth get [<repo>[@<quant>|/<file>]]`: shows the repo's GGUF files with size, quantization and
@@ -27,12 +24,15 @@ export async function getCommand(
 	options: { yes?: boolean; json?: boolean },
 	io: CommandIo,
 ): Promise<number> {
-	const { repo, quant, file } = parseModelSpec(spec);
 	const hub = new HubClient();
 	const store = new ModelStore();
-	const gpu = await detectGpu(readSetting("gpu"));
-	const listing = await repoFilesWithFit(hub, repo, machineMemory(gpu.vram));
-	const chosen = chooseHubFile(listing.files, repo, { quant, file });
+	const manager = new DownloadManager(hub, store.modelsDir);
+	const {
+		repo,
+		listing,
+		file: chosen,
+		downloaded,
+	} = await planDownload(hub, manager, parseModelSpec(spec), (await localMachine(store.home)).memory);
 	const out = options.json ? io.stderr : io.stdout;
 	if (listing.header)
 		out.write(
@@ -51,7 +51,6 @@ export async function getCommand(
 		),
 	);
 
-	const manager = new DownloadManager(hub, store.modelsDir);
 	const record = (resumedBytes: number) => ({
 		key: `${repo}/${chosen.path}`,
 		repo,
@@ -62,7 +61,7 @@ export async function getCommand(
 		sha256: chosen.parts.length === 1 ? chosen.parts[0].sha256 : undefined,
 		resumedBytes,
 	});
-	if (manager.isDownloaded(repo, chosen)) {
+	if (downloaded) {
 		out.write(`Already downloaded: ${repo}/${chosen.path}\n`);
 		if (options.json) io.stdout.write(`${JSON.stringify(record(0), null, 2)}\n`);
 		return 0;

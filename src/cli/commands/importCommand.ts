@@ -1,7 +1,7 @@
 import { type ImportMode, importModel } from "../../models/importModel.js";
 import { ModelStore } from "../../models/ModelStore.js";
 import { CliError } from "../CliError.js";
-import type { CommandIo } from "./chat.js";
+import type { CommandIo } from "../CommandIo.js";
 
 export interface ImportCommandOptions {
 	copy?: boolean;

@@ -2,7 +2,7 @@ import { formatBytes } from "../../api/formatBytes.js";
 import { formatCount } from "../../api/formatCount.js";
 import { type LocalModel, ModelStore } from "../../models/ModelStore.js";
 import type { ModelInfo } from "../../models/readModelInfo.js";
-import type { CommandIo } from "./chat.js";
+import type { CommandIo } from "../CommandIo.js";
 
 /** `hearth inspect <model>`: what the GGUF header says, without loading the weights. */
 export async function inspectCommand(
@@ -10,7 +10,7 @@ export async function inspectCommand(
 	options: { json?: boolean },
 	io: Pick<CommandIo, "stdout">,
 ): Promise<number> {
-	const model = await new ModelStore().resolve(identifier);
+	const model = await new ModelStore().resolve(identifier, { anyPath: true });
 	const info = model.info;
 	if (!info) throw new Error(`no header information for ${model.path}`);
 	const summary = { key: model.key, shortKey: model.shortKey, source: model.source, paths: model.paths, ...info };

@@ -1,8 +1,8 @@
 import cliProgress from "cli-progress";
 import type { HearthClient } from "../../api/HearthClient.js";
 import type { LoadRequest } from "../../api/native/NativeModels.js";
+import type { CommandIo } from "../CommandIo.js";
 import { serverClient } from "../serverClient.js";
-import type { CommandIo } from "./chat.js";
 
 export interface LoadCommandOptions {
 	ctx?: number;

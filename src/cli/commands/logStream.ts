@@ -1,5 +1,5 @@
+import type { CommandIo } from "../CommandIo.js";
 import { serverClient } from "../serverClient.js";
-import type { CommandIo } from "./chat.js";
 
 /** `hearth log stream`: the server's log as it happens, until Ctrl+C. */
 export async function logStreamCommand(options: { server?: string }, io: Pick<CommandIo, "stdout">): Promise<number> {

@@ -1,30 +1,22 @@
+import { FIT_LABELS } from "../../api/FitVerdict.js";
 import { formatBytes } from "../../api/formatBytes.js";
 import { formatCount } from "../../api/formatCount.js";
-import { readSetting } from "../../config/settings.js";
-import { detectGpu } from "../../engine/llama/detectGpu.js";
-import { FIT_LABELS, fitVerdict } from "../../models/fit/fitVerdict.js";
-import { machineMemory } from "../../models/fit/machineMemory.js";
 import { ModelStore } from "../../models/ModelStore.js";
+import { listModels } from "../../studio/listModels.js";
+import type { CommandIo } from "../CommandIo.js";
 import { formatTable } from "../formatTable.js";
+import { localMachine } from "../localMachine.js";
 import { serverClient } from "../serverClient.js";
-import type { CommandIo } from "./chat.js";
 
 /** `hearth ls`: every local model with what it is and whether it fits this machine. */
 export async function lsCommand(options: { json?: boolean; server?: string }, io: Pick<CommandIo, "stdout">): Promise<number> {
 	const store = new ModelStore();
 	const client = serverClient(options.server);
-	const [models, gpu, loaded] = await Promise.all([
-		store.list(),
-		detectGpu(readSetting("gpu")),
-		// Which are loaded is the server's to say; without a server nothing is.
-		client.isRunning().then((up) => (up ? client.loaded().then((l) => new Set(l.map((m) => m.id))) : new Set<string>())),
-	]);
-	const machine = machineMemory(gpu.vram);
-	const rows = models.map((model) => ({
-		...model,
-		fit: model.info ? fitVerdict(model.info.memory, machine) : undefined,
-		loaded: loaded.has(model.key),
-	}));
+	// Which are loaded is the server's to say; without a server nothing is.
+	const loaded = await client
+		.isRunning()
+		.then((up) => (up ? client.loaded().then((l) => new Set(l.map((m) => m.id))) : new Set<string>()));
+	const rows = await listModels(store, async () => (await localMachine(store.home)).memory, loaded);
 	if (options.json) {
 		io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
 		return 0;

@@ -1,8 +1,8 @@
 import { formatBytes } from "../../api/formatBytes.js";
+import type { CommandIo } from "../CommandIo.js";
 import { formatDuration } from "../formatDuration.js";
 import { formatTable } from "../formatTable.js";
 import { serverClient } from "../serverClient.js";
-import type { CommandIo } from "./chat.js";
 
 /** `hearth ps`: the models the server holds in memory. */
 export async function psCommand(options: { json?: boolean; server?: string }, io: Pick<CommandIo, "stdout">): Promise<number> {

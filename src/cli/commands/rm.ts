@@ -1,10 +1,10 @@
 import { createInterface } from "node:readline/promises";
 import { formatBytes } from "../../api/formatBytes.js";
 import { ModelStore } from "../../models/ModelStore.js";
-import { removeModel } from "../../models/removeModel.js";
+import { deleteModel } from "../../studio/deleteModel.js";
 import { CliError } from "../CliError.js";
+import type { CommandIo } from "../CommandIo.js";
 import { serverClient } from "../serverClient.js";
-import type { CommandIo } from "./chat.js";
 
 /** `hearth rm <model>`: deletes a model from Hearth's own folder, after asking unless --yes. */
 export async function rmCommand(identifier: string, options: { yes?: boolean }, io: CommandIo): Promise<number> {
@@ -25,7 +25,7 @@ export async function rmCommand(identifier: string, options: { yes?: boolean }, 
 	// A running server may have it loaded: let it unload and delete; otherwise delete here.
 	const client = serverClient();
 	if (await client.isRunning()) await client.deleteModel(model.key);
-	else await removeModel(model, store.modelsDir);
+	else await deleteModel(store, model.key);
 	io.stdout.write(`Deleted ${model.key}\n`);
 	return 0;
 }

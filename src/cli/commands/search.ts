@@ -1,6 +1,6 @@
 import { HubClient, type HubSort } from "../../hub/HubClient.js";
+import type { CommandIo } from "../CommandIo.js";
 import { formatTable } from "../formatTable.js";
-import type { CommandIo } from "./chat.js";
 
 /** `hearth search <query>`: GGUF model repos on Hugging Face. */
 export async function searchCommand(

@@ -1,7 +1,7 @@
 import { formatBytes } from "../../api/formatBytes.js";
+import type { CommandIo } from "../CommandIo.js";
 import { formatDuration } from "../formatDuration.js";
 import { serverClient } from "../serverClient.js";
-import type { CommandIo } from "./chat.js";
 
 /** `hearth server status`: whether the server runs, where, with what, on which machine. */
 export async function serverStatusCommand(

@@ -1,6 +1,6 @@
 import { CliError } from "../CliError.js";
+import type { CommandIo } from "../CommandIo.js";
 import { serverClient } from "../serverClient.js";
-import type { CommandIo } from "./chat.js";
 
 /** `hearth unload <model>|--all`. */
 export async function unloadCommand(

@@ -13,10 +13,9 @@ export function modelRoutes(ctx: ServerContext): Hono {
 	const app = new Hono();
 
 	app.get("/hearth/models", async (c) => {
-		const { memory } = await ctx.machine();
 		const defaults = readConfigFile(ctx.store.home).modelDefaults ?? {};
 		const loaded = new Set(ctx.scheduler.list().map((m) => m.id));
-		const models: LocalModelView[] = (await listModels(ctx.store, memory, loaded)).map((m) => ({
+		const models: LocalModelView[] = (await listModels(ctx.store, async () => (await ctx.machine()).memory, loaded)).map((m) => ({
 			key: m.key,
 			shortKey: m.shortKey,
 			source: m.source,
