@@ -82,6 +82,11 @@ export interface SamplingOptions {
 	stop?: string[];
 	/** Same seed, prompt and settings give the same tokens. Default: the model's seed, else random. */
 	seed?: number;
+	/**
+	 * OpenAI's logit_bias: token id → a number from -100 to 100 added to that token's logit; -100
+	 * bans it. An id outside the model's vocabulary is a RangeError.
+	 */
+	logitBias?: Record<number, number>;
 	/** Constrain the output to JSON (by grammar, so it always parses unless cut short). */
 	format?: OutputFormat;
 	/** Default "error": never truncate silently. */

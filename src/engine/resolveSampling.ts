@@ -25,6 +25,10 @@ export function resolveSampling(options: SamplingOptions, modelSeed?: number): R
 	check("presencePenalty", s.presencePenalty, -2, 2);
 	check("frequencyPenalty", s.frequencyPenalty, -2, 2);
 	if (options.maxTokens !== undefined) check("maxTokens", options.maxTokens, 1, Number.MAX_SAFE_INTEGER, true);
+	for (const [token, bias] of Object.entries(options.logitBias ?? {})) {
+		check("logit_bias token id", Number(token), 0, Number.MAX_SAFE_INTEGER, true);
+		check(`logit_bias of token ${token}`, bias, -100, 100);
+	}
 	const seed = options.seed ?? modelSeed ?? randomInt(0, 2 ** 32);
 	check("seed", seed, 0, 2 ** 32 - 1, true);
 	return {
@@ -39,6 +43,7 @@ export function resolveSampling(options: SamplingOptions, modelSeed?: number): R
 		stop: (options.stop ?? []).filter((x) => x !== ""),
 		seed,
 		format: options.format,
+		logitBias: options.logitBias ?? {},
 		contextOverflowPolicy: options.contextOverflowPolicy ?? "error",
 	};
 }

@@ -26,6 +26,8 @@ export const SamplingFields = {
 		.min(0)
 		.max(2 ** 32 - 1)
 		.nullish(),
+	/** Token id (as a string) → a bias from -100 to 100 added to its logit; -100 bans the token. */
+	logit_bias: z.record(z.string().regex(/^\d+$/, "logit_bias keys are token ids"), z.number().min(-100).max(100)).nullish(),
 	/** Only one choice is generated. */
 	n: z.literal(1).nullish(),
 	/** Log probabilities are not available. */

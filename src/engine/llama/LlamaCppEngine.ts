@@ -42,6 +42,8 @@ interface Loaded {
 	info: LoadedModel;
 	client: RunnerClient;
 	seed?: number;
+	/** Tokens in the model's vocabulary, from its header: logit_bias ids must be below it. */
+	vocabSize?: number;
 }
 
 type UnloadListener = (id: string, reason: "requested" | "crashed") => void;
@@ -139,6 +141,13 @@ export class LlamaCppEngine implements Engine {
 		return new Generation(async (emit): Promise<GenerationResult> => {
 			const loaded = this.get(id);
 			const resolved = resolveSampling(sampling, loaded.seed);
+			const outside = Object.keys(resolved.logitBias).find(
+				(token) => loaded.vocabSize !== undefined && Number(token) >= loaded.vocabSize,
+			);
+			if (outside !== undefined)
+				throw new RangeError(
+					`logit_bias names token ${outside}, but the model's vocabulary has ${loaded.vocabSize} tokens (0 to ${(loaded.vocabSize ?? 0) - 1})`,
+				);
 			const reply = await loaded.client.request<"generated">({ type: "generate", input, sampling: resolved }, emit, call.signal);
 			return reply.result;
 		});
@@ -198,7 +207,7 @@ export class LlamaCppEngine implements Engine {
 			call.onLoadProgress,
 		);
 		const info: LoadedModel = { id, path, pid: client.pid, loadTimeMs: performance.now() - started, ...loaded };
-		this.models.set(id, { info, client, seed: options.seed });
+		this.models.set(id, { info, client, seed: options.seed, vocabSize: header.vocabSize });
 		client.onExit(() => {
 			if (this.models.get(id)?.client !== client) return;
 			this.models.delete(id);

@@ -11,6 +11,7 @@ import {
 	SpecialToken,
 	SpecialTokensText,
 	type Token,
+	TokenBias,
 } from "node-llama-cpp";
 import type {
 	ChatMessage,
@@ -122,6 +123,15 @@ export class RunnerModel {
 		return new RunnerModel(llama, model, context, chatWrapper, info);
 	}
 
+	/** OpenAI's logit_bias on this model's tokenizer: added to the logit, -100 bans the token. */
+	private tokenBias(sampling: ResolvedSampling): TokenBias | undefined {
+		const entries = Object.entries(sampling.logitBias);
+		if (entries.length === 0) return undefined;
+		const bias = new TokenBias(this.model.tokenizer);
+		for (const [token, value] of entries) bias.set(Number(token) as Token, value <= -100 ? "never" : { logit: value });
+		return bias;
+	}
+
 	render(messages: ChatMessage[], tools: readonly ToolDefinition[] = []): Rendered {
 		const history = toChatHistory(messages);
 		// The answer is a new model turn, unless the last turn is the model's own (tool results to go on from).
@@ -204,7 +214,10 @@ export class RunnerModel {
 		try {
 			const generated =
 				tools.length > 0 && input.kind === "chat"
-					? await callTools(pooled.sequence, this.chatWrapper, input.messages, tools, { ...toLlamaSampling(sampling), ...run })
+					? await callTools(pooled.sequence, this.chatWrapper, input.messages, tools, {
+							...toLlamaSampling(sampling, undefined, this.tokenBias(sampling)),
+							...run,
+						})
 					: await this.complete(pooled.completion, fitted, sampling, run);
 			toolCalls = generated.toolCalls;
 			stopReason = toStopReason(generated.stopReason, {
@@ -261,7 +274,7 @@ export class RunnerModel {
 		const input = beginning !== null && prompt[0] === beginning ? prompt.slice(1) : prompt;
 		const grammar = sampling.format && (await this.grammars.for(sampling.format));
 		const { metadata } = await completion.generateCompletionWithMeta(input, {
-			...toLlamaSampling(sampling, grammar),
+			...toLlamaSampling(sampling, grammar, this.tokenBias(sampling)),
 			...run,
 			customStopTriggers: fitted.rendered?.stopTriggers ?? [],
 			disableContextShift: true,

@@ -9,6 +9,7 @@ const sampling = (overrides: Partial<ResolvedSampling> = {}): ResolvedSampling =
 	stop: [],
 	seed: 42,
 	contextOverflowPolicy: "error",
+	logitBias: {},
 	...overrides,
 });
 

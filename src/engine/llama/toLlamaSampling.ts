@@ -1,19 +1,19 @@
-import type { LlamaCompletionGenerationOptions, LlamaGrammar } from "node-llama-cpp";
+import type { LlamaCompletionGenerationOptions, LlamaGrammar, TokenBias } from "node-llama-cpp";
 import type { ResolvedSampling } from "./runnerProtocol.js";
 
 /** The sampler settings LlamaCompletion and LlamaChat share. */
 export type LlamaSampling = Pick<
 	LlamaCompletionGenerationOptions,
-	"temperature" | "topK" | "topP" | "minP" | "seed" | "repeatPenalty" | "grammar"
+	"temperature" | "topK" | "topP" | "minP" | "seed" | "repeatPenalty" | "grammar" | "tokenBias"
 >;
 
 /**
  * Hearth's sampling as node-llama-cpp's options. `grammar` is `sampling.format` compiled (that
  * needs the Llama, so the caller does it, once per format). Neutral penalties are passed as
  * `false`, which spares node-llama-cpp collecting the last tokens at every step for a penalty that
- * changes nothing.
+ * changes nothing. `tokenBias` is `sampling.logitBias` built on the model's tokenizer, when it has any.
  */
-export function toLlamaSampling(sampling: ResolvedSampling, grammar?: LlamaGrammar): LlamaSampling {
+export function toLlamaSampling(sampling: ResolvedSampling, grammar?: LlamaGrammar, tokenBias?: TokenBias): LlamaSampling {
 	const neutral = sampling.repeatPenalty === 1 && sampling.presencePenalty === 0 && sampling.frequencyPenalty === 0;
 	return {
 		temperature: sampling.temperature,
@@ -31,5 +31,6 @@ export function toLlamaSampling(sampling: ResolvedSampling, grammar?: LlamaGramm
 					lastTokens: 64,
 				},
 		grammar,
+		...(tokenBias ? { tokenBias } : {}),
 	};
 }

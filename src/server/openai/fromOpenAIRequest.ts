@@ -31,6 +31,9 @@ export function fromOpenAISampling(body: OpenAIChatRequest | OpenAICompletionReq
 			stop: body.stop == null ? undefined : typeof body.stop === "string" ? [body.stop] : body.stop,
 			seed: unset(body.seed),
 			contextOverflowPolicy: unset(body.context_overflow_policy),
+			logitBias: body.logit_bias
+				? Object.fromEntries(Object.entries(body.logit_bias).map(([k, v]) => [Number(k), v]))
+				: undefined,
 		},
 	};
 }
