@@ -150,6 +150,13 @@ export class DownloadManager {
 	}
 
 	private async run(job: DownloadJob, signal: AbortSignal): Promise<DownloadResult> {
+		// Checked before any byte moves: without a size and a sha256 a download could be neither finished nor verified.
+		for (const part of job.file.parts)
+			if (!Number.isSafeInteger(part.sizeBytes) || part.sizeBytes < 0 || !/^[0-9a-f]{64}$/.test(part.sha256 ?? ""))
+				throw new HubError(
+					"unavailable",
+					`Hearth does not download ${job.repo}/${part.path}: the hub publishes no valid size and sha256 to check it against`,
+				);
 		let before = 0;
 		let resumedBytes = 0;
 		for (const part of job.file.parts) {

@@ -1,12 +1,17 @@
-import { downloadFile, listFiles, listModels, modelInfo } from "@huggingface/hub";
+import { listFiles, listModels, modelInfo } from "@huggingface/hub";
 import { readSetting } from "../config/settings.js";
 import { estimateMemory, type MemoryEstimate, withWeights } from "../models/fit/estimateMemory.js";
-import { assertSafeRelativePath, parseRepoId } from "../models/safeNames.js";
+import { InvalidModelFileError } from "../models/InvalidModelFileError.js";
+import { assertSafeRelativePath, parseRepoId, UnsafeNameError } from "../models/safeNames.js";
 import { groupSplitParts } from "../models/scan/groupSplitParts.js";
+import { createBoundedFetch, type ReplyBudget } from "./createBoundedFetch.js";
 import { createHubFetch, type HubFetch } from "./createHubFetch.js";
-import { HubError, hubErrorForStatus } from "./errors/HubError.js";
+import { HubError, hubErrorForResponse, hubErrorForStatus } from "./errors/HubError.js";
 import { type ModelCardSummary, modelCardSummary } from "./modelCardSummary.js";
+import { offerableFilePart } from "./offerableFilePart.js";
 import { parseQuantization } from "./parseQuantization.js";
+import { readRemoteGgufInfo } from "./readRemoteGgufInfo.js";
+import { type RetryOptions, withRetries } from "./withRetries.js";
 
 export type HubSort = "downloads" | "likes" | "updated";
 
@@ -44,7 +49,27 @@ export interface RemoteHeader {
 	memory: MemoryEstimate;
 }
 
+export interface HubClientOptions {
+	/** Default HF_ENDPOINT. */
+	endpoint?: string;
+	/** Default HF_TOKEN. */
+	token?: string;
+	/** Context length of the header's memory estimate; default HEARTH_CONTEXT_LENGTH. */
+	contextLength?: number;
+	/** Retries of each request of a header read on 429, 5xx and dropped connections; default 4. */
+	retries?: number;
+	/** First retry delay, doubled each retry (a Retry-After replaces it); default 500 ms. */
+	backoffMs?: number;
+	/** The most bytes of a remote GGUF header read (huge vocabularies run to tens of MiB); default 64 MiB. */
+	maxHeaderBytes?: number;
+}
+
 const SORT_FIELD = { downloads: "downloads", likes: "likes", updated: "lastModified" } as const;
+const MiB = 2 ** 20;
+/** A listing of thousands of files is a few MiB of JSON; more is not a hub Hearth can use. */
+const API_BUDGET: ReplyBudget = { bytes: 16 * MiB, requests: 100 };
+/** A card's summary needs its opening; a card is a few KiB. */
+const CARD_BYTES = MiB;
 
 /**
  * Hugging Face (or a mirror at HF_ENDPOINT) through @huggingface/hub, with HF_TOKEN sent to the
@@ -57,12 +82,16 @@ export class HubClient {
 	private readonly token: string | undefined;
 
 	private readonly contextLength: number;
+	private readonly retry: RetryOptions;
+	private readonly maxHeaderBytes: number;
 
 	/** Unset options come from the process's environment (HF_ENDPOINT, HF_TOKEN, HEARTH_CONTEXT_LENGTH). */
-	constructor(options: { endpoint?: string; token?: string; contextLength?: number } = {}) {
+	constructor(options: HubClientOptions = {}) {
 		this.endpoint = options.endpoint ?? readSetting("hfEndpoint");
 		this.token = options.token ?? readSetting("hfToken");
 		this.contextLength = options.contextLength ?? readSetting("contextLength");
+		this.retry = { retries: options.retries ?? 4, backoffMs: options.backoffMs ?? 500 };
+		this.maxHeaderBytes = options.maxHeaderBytes ?? 64 * MiB;
 		this.tokenSet = Boolean(this.token);
 		this.fetch = createHubFetch(this.endpoint, this.token);
 	}
@@ -70,13 +99,14 @@ export class HubClient {
 	/** GGUF model repos matching `query`, most downloaded (or liked, or recently updated) first. */
 	async search(query: string, options: { sort?: HubSort; limit?: number } = {}): Promise<HubModel[]> {
 		const results: HubModel[] = [];
-		await this.call(`search "${query}"`, async () => {
+		const what = `search "${query}"`;
+		await this.call(what, async () => {
 			for await (const m of listModels({
 				search: { query, tags: ["gguf"] },
 				sort: SORT_FIELD[options.sort ?? "downloads"],
 				limit: options.limit ?? 20,
 				hubUrl: this.endpoint,
-				fetch: this.fetch as typeof fetch,
+				fetch: this.apiFetch(what),
 			}))
 				results.push({
 					id: m.name,
@@ -96,7 +126,7 @@ export class HubClient {
 			const m = await modelInfo({
 				name: repo,
 				hubUrl: this.endpoint,
-				fetch: this.fetch as typeof fetch,
+				fetch: this.apiFetch(repo),
 				additionalFields: ["tags"],
 			});
 			return {
@@ -112,15 +142,28 @@ export class HubClient {
 
 	/** The repo's model card (README.md) summarised: license and opening prose; undefined when it has none. */
 	async modelCard(repo: string): Promise<ModelCardSummary | undefined> {
-		parseRepoId(repo);
-		const blob = await this.call(`${repo}/README.md`, () =>
-			downloadFile({ repo, path: "README.md", hubUrl: this.endpoint, fetch: this.fetch as typeof fetch }),
-		);
-		// A card is a few kilobytes; a huge one is cut rather than held whole.
-		return blob ? modelCardSummary(await blob.slice(0, 256 * 1024).text()) : undefined;
+		const what = `${repo}/README.md`;
+		const url = this.resolveUrl(repo, "README.md");
+		return this.call(what, async () => {
+			const fetch = createBoundedFetch(this.fetch, this.endpoint, { bytes: CARD_BYTES, requests: 1 }, what);
+			const response = await fetch(url, { headers: { Range: `bytes=0-${CARD_BYTES - 1}` } });
+			if (response.status === 404 && response.headers.get("x-error-code") === "EntryNotFound") {
+				await response.body?.cancel();
+				return undefined;
+			}
+			if (!response.ok) {
+				await response.body?.cancel();
+				throw hubErrorForResponse(response, what, this.tokenSet);
+			}
+			return modelCardSummary(await response.text());
+		});
 	}
 
-	/** The GGUF model files of a repo with sizes, sha256 and quantization; split parts grouped, projectors left out. */
+	/**
+	 * The GGUF model files of a repo with sizes, sha256 and quantization; split parts grouped,
+	 * projectors left out, and so are entries Hearth could not download safely and verify (see
+	 * `offerableFilePart`): a hostile name or size in a listing hides that entry, not the repo.
+	 */
 	async files(repo: string): Promise<HubFile[]> {
 		parseRepoId(repo);
 		const entries: HubFilePart[] = [];
@@ -129,11 +172,10 @@ export class HubClient {
 				repo: { type: "model", name: repo },
 				recursive: true,
 				hubUrl: this.endpoint,
-				fetch: this.fetch as typeof fetch,
+				fetch: this.apiFetch(repo),
 			})) {
-				if (e.type !== "file" || !/\.gguf$/i.test(e.path) || /mmproj/i.test(e.path)) continue;
-				assertSafeRelativePath(e.path, "file name from the hub");
-				entries.push({ path: e.path, sizeBytes: e.lfs?.size ?? e.size, sha256: e.lfs?.oid });
+				const part = offerableFilePart(e);
+				if (part) entries.push(part);
 			}
 		});
 		const byPath = new Map(entries.map((e) => [e.path, e]));
@@ -162,25 +204,25 @@ export class HubClient {
 	 * parameters — and estimates memory for `file` (all its parts) at `contextLength`.
 	 */
 	async header(repo: string, file: HubFile, contextLength = this.contextLength): Promise<RemoteHeader> {
-		const url = await this.call(`${repo}/${file.path}`, async () => {
-			const response = await this.fetch(this.resolveUrl(repo, file.path), { method: "HEAD" });
-			if (!response.ok) throw hubErrorForStatus(response.status, `${repo}/${file.path}`, this.tokenSet);
-			return response.url || this.resolveUrl(repo, file.path);
+		const what = `${repo}/${file.path}`;
+		const resolved = this.resolveUrl(repo, file.path);
+		const info = await this.call(what, async () => {
+			// The HEAD finds where the file is served, so that the Range reads skip the resolve hop.
+			const url = await withRetries(async () => {
+				const response = await this.fetch(resolved, { method: "HEAD" });
+				if (!response.ok) throw hubErrorForResponse(response, what, this.tokenSet);
+				return response.url || resolved;
+			}, this.retry);
+			return readRemoteGgufInfo({
+				url,
+				fetch: this.fetch,
+				sizeBytes: file.parts[0]?.sizeBytes ?? file.sizeBytes,
+				maxBytes: this.maxHeaderBytes,
+				label: what,
+				tokenSet: this.tokenSet,
+				retry: this.retry,
+			});
 		});
-		const sameOrigin = new URL(url).origin === new URL(this.endpoint).origin;
-		const token = this.token;
-		const { readGgufFileInfo } = await import("node-llama-cpp");
-		const info = await this.call(`${repo}/${file.path}`, () =>
-			readGgufFileInfo(url, {
-				sourceType: "network",
-				spliceSplitFiles: false,
-				logWarnings: false,
-				fetchHeaders: sameOrigin && token ? { Authorization: `Bearer ${token}` } : {},
-				// node-llama-cpp rewrites URLs on the HF_ENDPOINT host into its own "hf:" model URIs;
-				// this URL is already resolved, so no host may count as Hugging Face's.
-				endpoints: { huggingFace: "https://hearth.invalid/" },
-			}),
-		);
 		const meta = info.metadata as unknown as Record<string, Record<string, unknown> | undefined>;
 		const architecture = String(meta.general?.architecture ?? "unknown");
 		const firstPartWeights = await estimateMemory(info, contextLength);
@@ -200,12 +242,20 @@ export class HubClient {
 		};
 	}
 
-	/** Turns library and network failures into HubErrors that say what to do. */
+	/** fetch for @huggingface/hub's calls: on the endpoint only, and within `API_BUDGET`. */
+	private apiFetch(what: string): typeof fetch {
+		return createBoundedFetch(this.fetch, this.endpoint, API_BUDGET, what) as typeof fetch;
+	}
+
+	/**
+	 * Turns library and network failures into HubErrors that say what to do. Errors that already
+	 * say what is wrong — a HubError, an unsafe name (400), a file that is not GGUF — pass unchanged.
+	 */
 	private async call<T>(what: string, work: () => Promise<T>): Promise<T> {
 		try {
 			return await work();
 		} catch (error) {
-			if (error instanceof HubError) throw error;
+			if (error instanceof HubError || error instanceof UnsafeNameError || error instanceof InvalidModelFileError) throw error;
 			const status = (error as { statusCode?: number }).statusCode;
 			if (typeof status === "number") throw hubErrorForStatus(status, what, this.tokenSet);
 			const cause = (error as { cause?: { code?: string; message?: string } }).cause;

@@ -3,7 +3,8 @@ import { createReadStream } from "node:fs";
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { HubFetch } from "./createHubFetch.js";
-import { HubError, hubErrorForStatus } from "./errors/HubError.js";
+import { HubError, hubErrorForResponse } from "./errors/HubError.js";
+import { withRetries } from "./withRetries.js";
 
 export interface DownloadProgress {
 	bytes: number;
@@ -106,37 +107,27 @@ export async function downloadFile(options: DownloadFileOptions): Promise<Downlo
 	};
 	report(true);
 
-	const retries = options.retries ?? 8;
-	let backoff = options.backoffMs ?? 500;
-	for (let attempt = 0; ; attempt++) {
+	// One attempt: resume (or restart) the transfer; anything short of the whole file is a failure to retry.
+	const attempt = async () => {
 		if (signal?.aborted) throw cancelled(label);
-		let failure: HubError | Error | undefined;
-		const complete = options.sizeBytes !== undefined && bytes === options.sizeBytes;
-		if (!complete) {
-			try {
-				const outcome = await transfer();
-				if (outcome === "restart") {
-					bytes = await restart(part, (h) => (hash = h));
-					continue;
-				}
-			} catch (error) {
-				if (signal?.aborted) throw cancelled(label);
-				if (error instanceof HubError && error.kind !== "unavailable" && error.kind !== "rate_limited") throw error;
-				failure = error as Error;
+		if (options.sizeBytes !== undefined && bytes === options.sizeBytes) return;
+		try {
+			if ((await transfer()) === "restart") {
+				bytes = await restart(part, (h) => (hash = h));
+				if ((await transfer()) === "restart") throw new Error("the server refused the file's first byte");
 			}
+		} catch (error) {
+			if (signal?.aborted) throw cancelled(label);
+			throw error;
 		}
-		if (!failure && (options.sizeBytes === undefined || bytes === options.sizeBytes)) break;
-		if (attempt >= retries)
-			throw failure instanceof HubError
-				? failure
-				: new HubError(
-						"unavailable",
-						`Download of ${label} kept failing (${failure?.message ?? "connection closed early"}); run it again to resume`,
-					);
-		await sleep(retryDelay(failure, backoff), signal).catch(() => {
-			throw cancelled(label);
-		});
-		backoff = Math.min(backoff * 2, 30_000);
+		if (options.sizeBytes !== undefined && bytes !== options.sizeBytes) throw new Error("connection closed early");
+	};
+	try {
+		await withRetries(attempt, { retries: options.retries ?? 8, backoffMs: options.backoffMs ?? 500, signal });
+	} catch (error) {
+		if (signal?.aborted) throw cancelled(label);
+		if (error instanceof HubError) throw error;
+		throw new HubError("unavailable", `Download of ${label} kept failing (${(error as Error).message}); run it again to resume`);
 	}
 
 	report(true);
@@ -177,9 +168,7 @@ export async function downloadFile(options: DownloadFileOptions): Promise<Downlo
 			}
 			if (!response.ok) {
 				await response.body?.cancel();
-				const error = hubErrorForStatus(response.status, label, Boolean(options.tokenSet));
-				(error as HubError & { retryAfter?: string }).retryAfter = response.headers.get("retry-after") ?? undefined;
-				throw error;
+				throw hubErrorForResponse(response, label, Boolean(options.tokenSet));
 			}
 			if (bytes > 0) {
 				const start = /^bytes (\d+)-/.exec(response.headers.get("content-range") ?? "")?.[1];
@@ -249,28 +238,8 @@ async function hashExisting(path: string, hash: Hash, signal?: AbortSignal): Pro
 	for await (const chunk of createReadStream(path, { signal })) hash.update(chunk as Buffer);
 }
 
-function retryDelay(failure: Error | undefined, backoff: number): number {
-	const retryAfter = Number((failure as { retryAfter?: string } | undefined)?.retryAfter);
-	return Number.isFinite(retryAfter) && retryAfter >= 0 ? Math.min(retryAfter * 1000, 60_000) : backoff;
-}
-
 function cancelled(label: string): HubError {
 	return new HubError("cancelled", `Download of ${label} was cancelled; run it again to resume`);
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-	return new Promise((resolve, reject) => {
-		if (signal?.aborted) return reject(signal.reason);
-		const timer = setTimeout(resolve, ms);
-		signal?.addEventListener(
-			"abort",
-			() => {
-				clearTimeout(timer);
-				reject(signal.reason);
-			},
-			{ once: true },
-		);
-	});
 }
 
 /** Bytes per second over a sliding window of a few seconds. */

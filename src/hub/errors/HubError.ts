@@ -3,14 +3,16 @@ export type HubErrorKind =
 	| "unauthorized" // 401/403: token missing or wrong, or a gated repo not accepted
 	| "not_found" // 404: no such repo or file
 	| "rate_limited" // 429 after retries
-	| "unavailable" // 5xx or network failure after retries
-	| "unsafe_redirect" // a redirect to a plain-http host other than the endpoint
+	| "unavailable" // 5xx or network failure after retries, or a reply larger than Hearth reads
+	| "unsafe_redirect" // a redirect (or pagination link) to a plain-http stranger or an internal address
 	| "checksum_mismatch" // the bytes do not hash to the published sha256
 	| "disk_full" // ENOSPC while writing
 	| "cancelled"; // the download was cancelled; its .part stays for resuming
 
 export class HubError extends Error {
 	readonly code: string;
+	/** How long the hub asked us to wait (Retry-After) before trying again. */
+	retryAfterMs?: number;
 	constructor(
 		readonly kind: HubErrorKind,
 		message: string,
@@ -36,4 +38,15 @@ export function hubErrorForStatus(status: number, what: string, tokenSet: boolea
 	if (status === 429)
 		return new HubError("rate_limited", `Hugging Face is rate-limiting requests for ${what}; try again in a while`, status);
 	return new HubError("unavailable", `Hugging Face answered ${status} for ${what}; try again later`, status);
+}
+
+/** The HubError for a reply that is not ok, carrying its Retry-After (seconds or an HTTP date) for the retry loop. */
+export function hubErrorForResponse(response: Response, what: string, tokenSet: boolean): HubError {
+	const error = hubErrorForStatus(response.status, what, tokenSet);
+	const retryAfter = response.headers.get("retry-after");
+	if (retryAfter !== null) {
+		const ms = /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) * 1000 : Date.parse(retryAfter) - Date.now();
+		if (Number.isFinite(ms)) error.retryAfterMs = Math.max(0, ms);
+	}
+	return error;
 }
