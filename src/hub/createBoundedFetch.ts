@@ -28,7 +28,7 @@ export function createBoundedFetch(
 	let requestsLeft = budget.requests;
 	const tooLarge = () =>
 		new HubError(
-			"unavailable",
+			"reply_too_large",
 			`The hub's reply for ${what} is larger than the ${mebibytes(budget.bytes)} Hearth reads; the endpoint may not be Hugging Face, or is misbehaving`,
 		);
 	return async (input, init) => {

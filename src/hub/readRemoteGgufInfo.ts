@@ -51,7 +51,7 @@ export async function readRemoteGgufInfo(options: RemoteGgufOptions): Promise<Gg
 			if (!(error instanceof NeedBytes)) throw error;
 			if (error.end > maxBytes)
 				throw new HubError(
-					"unavailable",
+					"reply_too_large",
 					`The GGUF header of ${label} is larger than the ${maxBytes / 2 ** 20} MiB Hearth reads of a remote file; download the file to inspect it`,
 				);
 			const want = Math.min(Math.max(error.end, held.length * 2, FIRST_READ), maxBytes, sizeBytes);

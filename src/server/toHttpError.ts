@@ -59,6 +59,7 @@ export function toHttpError(error: unknown): HttpError {
 			rate_limited: 429,
 			unavailable: 502,
 			unsafe_redirect: 502,
+			reply_too_large: 502,
 			checksum_mismatch: 502,
 			disk_full: 507,
 			cancelled: 499,

@@ -65,6 +65,7 @@ describe("hub replies are read up to a cap, in bounded memory", () => {
 		const { error, growthMiB } = await failureAndPeakGrowth(() => client.files(PHI3_REPO));
 		expect(error).toBeInstanceOf(HubError);
 		expect((error as Error).message).toMatch(/larger than the 16 MiB/);
+		expect((error as HubError).kind).toBe("reply_too_large");
 		expect(growthMiB).toBeLessThan(100);
 	});
 

@@ -5,6 +5,7 @@ export type HubErrorKind =
 	| "rate_limited" // 429 after retries
 	| "unavailable" // 5xx or network failure after retries, or a reply larger than Hearth reads
 	| "unsafe_redirect" // a redirect (or pagination link) to a plain-http stranger or an internal address
+	| "reply_too_large" // a reply past the bytes Hearth reads of it (a gzip bomb, a 1 GB listing); not retried
 	| "checksum_mismatch" // the bytes do not hash to the published sha256
 	| "disk_full" // ENOSPC while writing
 	| "cancelled"; // the download was cancelled; its .part stays for resuming
