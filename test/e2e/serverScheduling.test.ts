@@ -1,72 +1,58 @@
 import { request as httpRequest } from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type RunningServer, startServer } from "../../src/server/startServer.js";
+import { describe, expect, it } from "vitest";
+import { HearthClient } from "../../src/api/HearthClient.js";
+import { startServer } from "../../src/server/startServer.js";
 import { LLAMA_KEY, PHI3_KEY, serverHome } from "../fixtures/serverHome.js";
 import { collect, startCli } from "./runCli.js";
 
+// What only real runner processes show: a runner killed under a request takes down only its own
+// model, and a SIGTERM leaves no runner behind. The scheduler's rules (queue, 503, JIT load, LRU,
+// TTL, load progress) are in test/server/scheduling and src/engine/Scheduler.test.ts.
 const QUESTION = [{ role: "user", content: "where is taiwan" }];
-let server: RunningServer;
 
-beforeAll(async () => {
-	// One sequence and a queue of two, so the limits are easy to reach.
-	server = await startServer({ port: 0, env: await serverHome({ HEARTH_PARALLEL: "1", HEARTH_QUEUE: "2" }), print: () => {} });
-});
-afterAll(() => server.close());
+describe("crash isolation", () => {
+	it("a runner killed mid-answer ends that answer with an error event, and the server and the other model live on", async () => {
+		const server = await startServer({ port: 0, env: await serverHome({ HEARTH_MAX_MODELS: "2" }), print: () => {} });
+		try {
+			const client = new HearthClient(server.url);
+			const chat = (model: string, body: Record<string, unknown>) =>
+				fetch(`${server.url}/v1/chat/completions`, {
+					method: "POST",
+					headers: { "content-type": "application/json" },
+					body: JSON.stringify({ model, messages: QUESTION, ...body }),
+				});
+			expect((await chat(LLAMA_KEY, { max_tokens: 1 })).status).toBe(200);
+			const streaming = await chat(PHI3_KEY, { stream: true, max_tokens: 3000, temperature: 0 });
+			expect(streaming.status).toBe(200);
+			const reader = streaming.body?.getReader() as ReadableStreamDefaultReader<Uint8Array>;
+			const decoder = new TextDecoder();
+			let text = decoder.decode((await reader.read()).value);
+			const pids = new Map((await client.loaded()).map((m) => [m.id, m.pid]));
+			process.kill(pids.get(PHI3_KEY) as number, "SIGKILL");
+			for (let next = await reader.read(); !next.done; next = await reader.read()) text += decoder.decode(next.value);
+			const last = JSON.parse(
+				text
+					.trimEnd()
+					.split("\n\n")
+					.at(-1)
+					?.replace(/^data: /, "") ?? "",
+			);
+			expect(last).toMatchObject({ error: { code: "runner_exited", message: expect.stringContaining("SIGKILL") } });
+			expect(text).not.toContain("[DONE]");
 
-const chat = (body: Record<string, unknown>, signal?: AbortSignal) =>
-	fetch(`${server.url}/v1/chat/completions`, {
-		method: "POST",
-		headers: { "content-type": "application/json" },
-		body: JSON.stringify({ model: PHI3_KEY, messages: QUESTION, ...body }),
-		signal,
-	});
-const models = async () =>
-	((await (await fetch(`${server.url}/v1/models`)).json()) as { data: { id: string; loaded: boolean }[] }).data
-		.filter((m) => m.loaded)
-		.map((m) => m.id);
-
-describe("scheduler through the server", () => {
-	it("frees the only sequence within 500 ms of a client disconnecting", async () => {
-		const controller = new AbortController();
-		const response = await chat({ stream: true, temperature: 0 }, controller.signal);
-		const reader = response.body?.getReader();
-		await reader?.read();
-		controller.abort();
-		const started = performance.now();
-		const next = await chat({ stream: true, max_tokens: 1 });
-		const firstByte = await next.body?.getReader().read();
-		expect(firstByte?.done).toBe(false);
-		expect(performance.now() - started).toBeLessThan(500 + 300); // the abort, plus one short prompt
-	});
-
-	it("answers a burst past the queue with 503 and Retry-After, and resets no connection", async () => {
-		const results = await Promise.all(
-			Array.from({ length: 8 }, () =>
-				// Long enough that the first answer is still being generated when the last request arrives.
-				chat({ max_tokens: 600, temperature: 0 }).then(
-					async (r) => ({
-						status: r.status,
-						retryAfter: r.headers.get("retry-after"),
-						code: ((await r.json()) as { error?: { code: string } }).error?.code,
-					}),
-					(error: Error) => ({ status: -1, retryAfter: null, code: error.message }),
-				),
-			),
-		);
-		const statuses = results.map((r) => r.status).sort();
-		expect(statuses.every((s) => s === 200 || s === 503)).toBe(true);
-		expect(statuses.filter((s) => s === 200)).toHaveLength(3); // one generating, two queued
-		expect(statuses.filter((s) => s === 503)).toHaveLength(5);
-		for (const r of results.filter((r) => r.status === 503)) expect(r).toMatchObject({ retryAfter: "1", code: "server_busy" });
-	});
-
-	it("loads a model just in time, evicts the least recently used one at the limit, and unloads after its ttl", async () => {
-		expect((await chat({ max_tokens: 1 })).status).toBe(200);
-		expect(await models()).toEqual([PHI3_KEY]);
-		expect((await chat({ model: LLAMA_KEY, max_tokens: 1, ttl: 1 })).status).toBe(200);
-		expect(await models()).toEqual([LLAMA_KEY]);
-		await new Promise((r) => setTimeout(r, 1600));
-		expect(await models()).toEqual([]);
+			expect((await fetch(`${server.url}/health`)).status).toBe(200);
+			expect((await client.loaded()).map((m) => m.id)).toEqual([LLAMA_KEY]);
+			const other = await chat(LLAMA_KEY, { max_tokens: 2 });
+			expect(other.status).toBe(200);
+			expect((await client.loaded()).find((m) => m.id === LLAMA_KEY)?.pid).toBe(pids.get(LLAMA_KEY));
+			// The killed model loads again, in a new runner, for the next request.
+			const again = await chat(PHI3_KEY, { max_tokens: 2 });
+			expect(((await again.json()) as { choices: { finish_reason: string }[] }).choices[0].finish_reason).toBe("length");
+			const reloaded = (await client.loaded()).find((m) => m.id === PHI3_KEY);
+			expect(reloaded?.pid).not.toBe(pids.get(PHI3_KEY));
+		} finally {
+			await server.close();
+		}
 	});
 });
 

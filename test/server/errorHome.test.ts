@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeHub } from "../fixtures/fakeHub.js";
-import { PHI3_KEY } from "../fixtures/serverHome.js";
+import { LLAMA_KEY, PHI3_KEY } from "../fixtures/serverHome.js";
 import { PHI3_REPO, startFakeHub } from "../fixtures/startFakeHub.js";
 import { type FakeServer, startFakeServer } from "../fixtures/startFakeServer.js";
 import { testModel } from "../fixtures/testModel.js";
@@ -91,7 +91,8 @@ describe("the engine's own description, not a hard-coded one", () => {
 		const status = (await (await call("GET", "/hearth/status")).json()) as { system: { engine: { name: string } } };
 		expect(status.system.engine.name).toBe("fake engine");
 		const response = await call("POST", "/api/v0/chat/completions", {
-			model: "microsoft/Phi-3-mini-4k-instruct-gguf/Phi-3-mini-4k-instruct-q4.gguf",
+			// Not PHI3_KEY: an earlier test deletes it.
+			model: LLAMA_KEY,
 			messages: [{ role: "user", content: "hi" }],
 			max_tokens: 2,
 		});

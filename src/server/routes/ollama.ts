@@ -6,6 +6,7 @@ import {
 	OllamaModelRequest,
 } from "../../api/ollama/OllamaRequests.js";
 import type {
+	OllamaDoneReason,
 	OllamaEmbedResponse,
 	OllamaPsResponse,
 	OllamaShowResponse,
@@ -98,26 +99,19 @@ export function ollamaRoutes(ctx: ServerContext): Hono {
 		const body = OllamaChatRequest.parse(await readJson(c));
 		const { sampling, load } = fromOllamaOptions(body.options, body.format);
 		const ttlSeconds = parseKeepAlive(body.keep_alive);
-		if (body.messages.length === 0)
-			return loadOrUnload(c, ctx, body.model, ttlSeconds, load, (reason) => ({
-				message: { role: "assistant", content: "" },
-				done_reason: reason,
-			}));
+		if (body.messages.length === 0) return loadOrUnload(c, ctx, body.model, ttlSeconds, load, (reason) => chatFields("", reason));
 		const messages: ChatMessage[] = body.messages.map((m) => ({ role: m.role, content: m.content }));
 		const startedAt = performance.now();
 		const abort = abortOnDisconnect(c.req.raw.signal);
 		const scheduled = await ctx.scheduler.chat(body.model, { ...sampling, messages }, { signal: abort.signal, ttlSeconds, load });
-		return respond(c, body.model, scheduled, startedAt, body.stream, abort, (text) => ({
-			message: { role: "assistant", content: text },
-		}));
+		return respond(c, body.model, scheduled, startedAt, body.stream, abort, chatFields);
 	});
 
 	app.post("/api/generate", async (c) => {
 		const body = OllamaGenerateRequest.parse(await readJson(c));
 		const { sampling, load } = fromOllamaOptions(body.options, body.format);
 		const ttlSeconds = parseKeepAlive(body.keep_alive);
-		if (body.prompt === "")
-			return loadOrUnload(c, ctx, body.model, ttlSeconds, load, (reason) => ({ response: "", done_reason: reason }));
+		if (body.prompt === "") return loadOrUnload(c, ctx, body.model, ttlSeconds, load, (reason) => generateFields("", reason));
 		const startedAt = performance.now();
 		const abort = abortOnDisconnect(c.req.raw.signal);
 		const options = { signal: abort.signal, ttlSeconds, load };
@@ -135,7 +129,7 @@ export function ollamaRoutes(ctx: ServerContext): Hono {
 					},
 					options,
 				);
-		return respond(c, body.model, scheduled, startedAt, body.stream, abort, (text) => ({ response: text }));
+		return respond(c, body.model, scheduled, startedAt, body.stream, abort, generateFields);
 	});
 
 	app.post("/api/embed", async (c) => {
@@ -233,11 +227,25 @@ async function loadOrUnload(
 ): Promise<Response> {
 	if (ttlSeconds === 0) {
 		await ctx.scheduler.unload(name);
-		return c.json({ model: name, created_at: new Date().toISOString(), ...shape("unload"), done: true });
+		return c.json({ model: name, created_at: new Date().toISOString(), ...shape("unload") });
 	}
 	await ctx.scheduler.load(name, { ttlSeconds, load });
-	return c.json({ model: name, created_at: new Date().toISOString(), ...shape("load"), done: true });
+	return c.json({ model: name, created_at: new Date().toISOString(), ...shape("load") });
 }
+
+/** The fields after `created_at` of one line: the text, then, on the last line, `done` and why, in Ollama's order. */
+type AnswerFields = (text: string, end?: OllamaDoneReason) => Record<string, unknown>;
+
+// Ollama's ChatResponse declares done_reason before done; its GenerateResponse after (Go writes fields in order).
+const chatFields: AnswerFields = (text, end) => ({
+	message: { role: "assistant", content: text },
+	...(end ? { done_reason: end, done: true } : { done: false }),
+});
+const generateFields: AnswerFields = (text, end) => ({
+	response: text,
+	done: end !== undefined,
+	...(end ? { done_reason: end } : {}),
+});
 
 /** One answer in Ollama's shape: NDJSON fragments then a final object with timings, or one object. */
 function respond(
@@ -247,24 +255,21 @@ function respond(
 	startedAt: number,
 	stream: boolean,
 	abort: AbortController,
-	content: (text: string) => Record<string, unknown>,
+	fields: AnswerFields,
 ): Promise<Response> | Response {
 	const final = async (text: string) => {
 		const result = await generation;
 		return {
 			model: name,
 			created_at: new Date().toISOString(),
-			...content(text),
-			done: true,
-			done_reason: stopReasonIn("ollama", result.stats.stopReason),
+			...fields(text, stopReasonIn("ollama", result.stats.stopReason)),
 			...ollamaTimings(result, loadMs, startedAt),
 		};
 	};
 	if (!stream) return generation.then(async (result) => c.json(await final(result.text)));
 	return streamFrames(c, {
 		frames: (async function* () {
-			for await (const text of generation)
-				yield line({ model: name, created_at: new Date().toISOString(), ...content(text), done: false });
+			for await (const text of generation) yield line({ model: name, created_at: new Date().toISOString(), ...fields(text) });
 			yield line(await final(""));
 		})(),
 		...ndjson(abort),
