@@ -93,6 +93,13 @@ export interface SamplingOptions {
 	contextOverflowPolicy?: ContextOverflowPolicy;
 }
 
+/**
+ * Whether the model must call a tool: "auto" (it decides; the default), "none" (it may not),
+ * "required" (it must call one of `tools`), or a named tool it must call. A forced call is forced
+ * by grammar, so its name is one of the tools and its arguments match the tool's schema.
+ */
+export type ToolChoice = "auto" | "none" | "required" | { name: string };
+
 export interface ChatRequest extends SamplingOptions {
 	messages: ChatMessage[];
 	/**
@@ -100,7 +107,19 @@ export interface ChatRequest extends SamplingOptions {
 	 * template. A call ends the answer with stop reason "tool_calls".
 	 */
 	tools?: ToolDefinition[];
+	/** Default "auto". */
+	toolChoice?: ToolChoice;
 }
+
+/**
+ * A piece of an answer as it is generated: answer text, reasoning (the text a thinking model writes
+ * inside its template's thinking tags, never part of the answer), or part of a tool call — its
+ * name and id once, at its first piece, then its arguments (JSON text) as they are written.
+ */
+export type GenerationChunk =
+	| { type: "text"; text: string }
+	| { type: "reasoning"; text: string }
+	| { type: "toolCall"; index: number; id: string; name: string; argumentsDelta: string };
 
 export interface CompletionRequest extends SamplingOptions {
 	/** Raw text given to the model as is (special tokens in it are honoured). */
@@ -129,6 +148,8 @@ export interface GenerationStats {
 
 export interface GenerationResult {
 	text: string;
+	/** A thinking model's reasoning, separated from `text`; absent when it wrote none. */
+	reasoning?: string;
 	stats: GenerationStats;
 	/** The functions the model called, when it did (stop reason "tool_calls"). */
 	toolCalls?: ToolCall[];

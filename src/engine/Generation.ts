@@ -1,20 +1,22 @@
-import type { GenerationResult } from "./Engine.js";
+import type { GenerationChunk, GenerationResult } from "./Engine.js";
 
 /**
- * An answer being generated: await it for the whole result, or iterate it for text fragments as
- * they arrive (both at once works too). Fragments that arrive before iteration starts are kept.
+ * An answer being generated: await it for the whole result, or iterate it for the answer's text
+ * fragments as they arrive, or iterate `chunks()` for everything as it arrives — answer text,
+ * reasoning (a thinking model's text inside its thinking tags) and tool calls as they are written.
+ * Both at once work too; what arrives before iteration starts is kept.
  */
 export class Generation implements PromiseLike<GenerationResult>, AsyncIterable<string> {
-	private readonly fragments: string[] = [];
+	private readonly received: GenerationChunk[] = [];
 	private finished = false;
 	private failure: unknown = undefined;
 	private waiters: (() => void)[] = [];
 	private readonly result: Promise<GenerationResult>;
 
-	/** `run` produces the result and calls `emit` for each fragment before it resolves. */
-	constructor(run: (emit: (fragment: string) => void) => Promise<GenerationResult>) {
-		this.result = run((fragment) => {
-			this.fragments.push(fragment);
+	/** `run` produces the result and calls `emit` for each piece (a string is answer text) before it resolves. */
+	constructor(run: (emit: (piece: string | GenerationChunk) => void) => Promise<GenerationResult>) {
+		this.result = run((piece) => {
+			this.received.push(typeof piece === "string" ? { type: "text", text: piece } : piece);
 			this.notify();
 		}).then(
 			(result) => {
@@ -41,10 +43,16 @@ export class Generation implements PromiseLike<GenerationResult>, AsyncIterable<
 		return this.result.then(onFulfilled, onRejected);
 	}
 
+	/** The answer's text fragments; reasoning and tool calls are left to `chunks()`. */
 	async *[Symbol.asyncIterator](): AsyncIterator<string> {
+		for await (const chunk of this.chunks()) if (chunk.type === "text") yield chunk.text;
+	}
+
+	/** Every piece of the answer in the order it was generated. */
+	async *chunks(): AsyncGenerator<GenerationChunk> {
 		let next = 0;
 		for (;;) {
-			while (next < this.fragments.length) yield this.fragments[next++];
+			while (next < this.received.length) yield this.received[next++];
 			if (this.failure !== undefined) throw this.failure;
 			if (this.finished) return;
 			await new Promise<void>((resolve) => this.waiters.push(resolve));

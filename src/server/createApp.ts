@@ -1,7 +1,9 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { anthropicErrorResponse } from "./anthropic/anthropicError.js";
 import { HttpError } from "./HttpError.js";
 import { openAIErrorResponse } from "./openai/openAIFrames.js";
+import { anthropicRoutes } from "./routes/anthropic.js";
 import { lmStudioRoutes } from "./routes/lmstudio.js";
 import { chatRoute } from "./routes/native/chatRoute.js";
 import { conversationRoutes } from "./routes/native/conversationRoutes.js";
@@ -12,6 +14,7 @@ import { settingsRoutes } from "./routes/native/settingsRoutes.js";
 import { systemRoutes } from "./routes/native/systemRoutes.js";
 import { ollamaRoutes } from "./routes/ollama.js";
 import { openAIRoutes } from "./routes/openai.js";
+import { responsesRoutes } from "./routes/responses.js";
 import { webUiRoutes } from "./routes/webUi.js";
 import type { ServerContext } from "./ServerContext.js";
 import type { ServerLog } from "./ServerLog.js";
@@ -24,8 +27,12 @@ export interface AppOptions {
 	log: ServerLog;
 }
 
-/** Each dialect's error shape, chosen by path: Ollama's `{"error": "…"}` under /api, OpenAI's elsewhere. */
+/**
+ * Each dialect's error shape, chosen by path: Anthropic's under /v1/messages, Ollama's
+ * `{"error": "…"}` under /api, OpenAI's elsewhere.
+ */
 export function errorResponseFor(path: string, error: HttpError): Response {
+	if (path === "/v1/messages" || path.startsWith("/v1/messages/")) return anthropicErrorResponse(error);
 	if (path.startsWith("/api/") && !path.startsWith("/api/v0/"))
 		return Response.json({ error: error.message }, { status: error.status, headers: error.headers });
 	return openAIErrorResponse(error);
@@ -61,6 +68,9 @@ export function createApp(ctx: ServerContext, options: AppOptions): Hono {
 
 	app.get("/health", (c) => c.json({ status: "ok" }));
 	// The dialects other programs speak, each a translator around the same scheduler call.
+	// Before OpenAI's, whose catch-all answers every other /v1 path with 404.
+	app.route("/", anthropicRoutes(ctx));
+	app.route("/", responsesRoutes(ctx));
 	app.route("/", openAIRoutes(ctx));
 	app.route("/", lmStudioRoutes(ctx));
 	app.route("/", ollamaRoutes(ctx));

@@ -5,18 +5,15 @@ import { STOP_REASON_NAMES, stopReasonIn } from "./stopReasonNames.js";
 
 describe("stop reasons in each dialect's words", () => {
 	it.each([
-		["eos", "stop", "stop", "eosFound"],
-		["stop_string", "stop", "stop", "stopStringFound"],
-		["max_tokens", "length", "length", "maxPredictedTokensReached"],
-		["user_stopped", "stop", "stop", "userStopped"],
-		["context_full", "length", "length", "contextLengthReached"],
-		["tool_calls", "tool_calls", "stop", "toolCalls"],
-	] as const)("%s is %s in OpenAI, %s in Ollama, %s in LM Studio", (reason, openai, ollama, lmstudio) => {
-		expect([stopReasonIn("openai", reason), stopReasonIn("ollama", reason), stopReasonIn("lmstudio", reason)]).toEqual([
-			openai,
-			ollama,
-			lmstudio,
-		]);
+		["eos", "stop", "stop", "eosFound", "end_turn", "completed"],
+		["stop_string", "stop", "stop", "stopStringFound", "stop_sequence", "completed"],
+		["max_tokens", "length", "length", "maxPredictedTokensReached", "max_tokens", "max_output_tokens"],
+		["user_stopped", "stop", "stop", "userStopped", "end_turn", "completed"],
+		["context_full", "length", "length", "contextLengthReached", "max_tokens", "max_output_tokens"],
+		["tool_calls", "tool_calls", "stop", "toolCalls", "tool_use", "completed"],
+	] as const)("%s is %s in OpenAI, %s in Ollama, %s in LM Studio, %s in Anthropic's, %s in Responses", (reason, ...names) => {
+		const dialects = ["openai", "ollama", "lmstudio", "anthropic", "responses"] as const;
+		expect(dialects.map((d) => stopReasonIn(d, reason))).toEqual(names);
 	});
 
 	it("names every stop reason, and only with words OpenAI's finish_reason allows", () => {

@@ -3,15 +3,47 @@ import type { OllamaDoneReason } from "../api/ollama/OllamaResponses.js";
 import type { FinishReason } from "../api/openai/OpenAIResponses.js";
 import type { StopReason } from "../api/StopReason.js";
 
+/** Anthropic's `stop_reason`. */
+export type AnthropicStopReason = "end_turn" | "max_tokens" | "stop_sequence" | "tool_use";
+/** How a Responses API answer ends: completed, or incomplete for this `incomplete_details.reason`. */
+export type ResponsesEnd = "completed" | "max_output_tokens";
+
 /** Each dialect's word for why an answer ended, in one table so the dialects cannot drift apart. */
 export const STOP_REASON_NAMES = {
-	eos: { openai: "stop", ollama: "stop", lmstudio: "eosFound" },
-	stop_string: { openai: "stop", ollama: "stop", lmstudio: "stopStringFound" },
-	max_tokens: { openai: "length", ollama: "length", lmstudio: "maxPredictedTokensReached" },
-	user_stopped: { openai: "stop", ollama: "stop", lmstudio: "userStopped" },
-	context_full: { openai: "length", ollama: "length", lmstudio: "contextLengthReached" },
-	tool_calls: { openai: "tool_calls", ollama: "stop", lmstudio: "toolCalls" },
-} as const satisfies Record<StopReason, { openai: FinishReason; ollama: OllamaDoneReason; lmstudio: LmStudioStopReason }>;
+	eos: { openai: "stop", ollama: "stop", lmstudio: "eosFound", anthropic: "end_turn", responses: "completed" },
+	stop_string: {
+		openai: "stop",
+		ollama: "stop",
+		lmstudio: "stopStringFound",
+		anthropic: "stop_sequence",
+		responses: "completed",
+	},
+	max_tokens: {
+		openai: "length",
+		ollama: "length",
+		lmstudio: "maxPredictedTokensReached",
+		anthropic: "max_tokens",
+		responses: "max_output_tokens",
+	},
+	user_stopped: { openai: "stop", ollama: "stop", lmstudio: "userStopped", anthropic: "end_turn", responses: "completed" },
+	context_full: {
+		openai: "length",
+		ollama: "length",
+		lmstudio: "contextLengthReached",
+		anthropic: "max_tokens",
+		responses: "max_output_tokens",
+	},
+	tool_calls: { openai: "tool_calls", ollama: "stop", lmstudio: "toolCalls", anthropic: "tool_use", responses: "completed" },
+} as const satisfies Record<
+	StopReason,
+	{
+		openai: FinishReason;
+		ollama: OllamaDoneReason;
+		lmstudio: LmStudioStopReason;
+		anthropic: AnthropicStopReason;
+		responses: ResponsesEnd;
+	}
+>;
 
 export type Dialect = keyof (typeof STOP_REASON_NAMES)[StopReason];
 
