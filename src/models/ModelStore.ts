@@ -9,6 +9,7 @@ import { ModelFileNotFoundError } from "./ModelFileNotFoundError.js";
 import { ModelInfoCache } from "./ModelInfoCache.js";
 import { ModelNotFoundError } from "./ModelNotFoundError.js";
 import { type ModelSource, modelSources } from "./modelSources.js";
+import { ollamaName } from "./ollamaName.js";
 import { type ModelInfo, readModelInfo } from "./readModelInfo.js";
 import type { ModelFiles, ModelSourceKind } from "./scan/ModelFiles.js";
 import { scanFolder } from "./scan/scanFolder.js";
@@ -22,6 +23,8 @@ export interface LocalModel extends ModelFiles {
 	sizeBytes: number;
 	/** Only files inside Hearth's own models folder are Hearth's to delete. */
 	deletable: boolean;
+	/** Epoch milliseconds the (first) file was last written: when it was downloaded or imported. */
+	modifiedAt: number;
 	info?: ModelInfo;
 	invalid?: string;
 }
@@ -111,6 +114,7 @@ export class ModelStore {
 			...files,
 			path: files.paths[0],
 			sizeBytes: 0,
+			modifiedAt: 0,
 			deletable: files.source === "hearth",
 			invalid: files.problem,
 		};
@@ -123,6 +127,7 @@ export class ModelStore {
 				continue;
 			}
 			model.sizeBytes += s.size;
+			if (index === 0) model.modifiedAt = s.mtimeMs;
 			const cached = this.cache.get(path, s.size, s.mtimeMs);
 			const fresh = cached && (index > 0 || cached.invalid !== undefined || estimatedFor(cached.info, contextLength));
 			const entry = fresh ? cached : await inspect(path, index === 0, contextLength);
@@ -159,6 +164,9 @@ function pick(identifier: string, models: LocalModel[]): LocalModel {
 	const wanted = identifier.toLowerCase();
 	const byKey = models.filter((m) => m.key.toLowerCase() === wanted);
 	if (byKey.length) return byKey[0]; // sorted: Hearth's own copy wins
+	// Ollama clients send back the `name:tag` that /api/tags gave them.
+	const byOllamaName = models.find((m) => ollamaName(m).toLowerCase() === wanted);
+	if (byOllamaName) return byOllamaName;
 	const byShortKey = models.filter((m) => m.shortKey === wanted);
 	if (byShortKey.length === 1) return byShortKey[0];
 	if (byShortKey.length > 1)

@@ -34,11 +34,11 @@ const lines = async (response: Response) =>
 describe("Ollama's contract", () => {
 	it("/api/tags, /api/show, /api/ps", async () => {
 		const tags = OllamaTagsResponse.parse(await get("/api/tags"));
-		expect(tags.models.map((m) => m.name)).toContain(PHI3_KEY);
+		expect(tags.models.map((m) => m.name)).toContain("hf.co/microsoft/Phi-3-mini-4k-instruct-gguf:Q8_0");
 		OllamaShowResponse.parse(await (await post("/api/show", { model: PHI3_KEY })).json());
 		await post("/api/generate", { model: PHI3_KEY });
 		const ps = OllamaPsResponse.parse(await get("/api/ps"));
-		expect(ps.models.map((m) => m.name)).toEqual([PHI3_KEY]);
+		expect(ps.models.map((m) => m.name)).toEqual(["hf.co/microsoft/Phi-3-mini-4k-instruct-gguf:Q8_0"]);
 	});
 
 	it("/api/chat streamed: chunks, then a final object with timings", async () => {

@@ -30,6 +30,9 @@ afterAll(async () => {
 const post = (path: string, body: unknown) =>
 	fetch(`${server.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 const lastRequest = () => server.engine.requests.at(-1)?.request as ChatRequest & CompletionRequest;
+// Ollama's name:tag forms of the two models (Hearth's keys keep working in requests).
+const PHI3_NAME = "hf.co/microsoft/Phi-3-mini-4k-instruct-gguf:Q8_0";
+const LLAMA_NAME = "local/tiny-llama:Q4_0";
 const psNames = async () => (await ollama.ps()).models.map((m) => m.name);
 
 describe("the ollama npm client", () => {
@@ -138,10 +141,17 @@ describe("the ollama npm client", () => {
 
 	it("lists tags, shows a model, and embeds", async () => {
 		const tags = await ollama.list();
-		const phi3 = tags.models.find((m) => m.name === PHI3_KEY);
-		expect(phi3).toMatchObject({ model: PHI3_KEY, size: expect.any(Number) });
+		const phi3 = tags.models.find((m) => m.name === PHI3_NAME);
+		expect(phi3).toMatchObject({ model: PHI3_NAME, size: expect.any(Number) });
+		// The file's sha256, its mtime, and the real parameter count (the tiny model has 209 K).
+		expect(phi3?.digest).toMatch(/^[0-9a-f]{64}$/);
+		expect(Date.parse(String(phi3?.modified_at))).toBeGreaterThan(Date.parse("2020-01-01"));
+		expect(phi3?.details.parameter_size).toBe("209.3K");
 		expect(phi3?.details).toMatchObject({ format: "gguf", family: "phi3", families: ["phi3"], quantization_level: "Q8_0" });
-		expect(tags.models.find((m) => m.name === LLAMA_KEY)?.details).toMatchObject({ family: "llama", quantization_level: "Q4_0" });
+		expect(tags.models.find((m) => m.name === LLAMA_NAME)?.details).toMatchObject({
+			family: "llama",
+			quantization_level: "Q4_0",
+		});
 		const show = await ollama.show({ model: "phi-3-mini-4k-instruct-q4" });
 		expect(show.template).toContain("<|assistant|>");
 		expect(show.details).toMatchObject({ format: "gguf", family: "phi3" });
@@ -153,26 +163,29 @@ describe("the ollama npm client", () => {
 		expect(embed.embeddings[0]).not.toEqual(embed.embeddings[1]);
 		expect((embed as unknown as { prompt_eval_count: number }).prompt_eval_count).toBe(3 + 1);
 		expect((await ollama.embed({ model: PHI3_KEY, input: "hello" })).embeddings).toEqual([embed.embeddings[1]]);
+		// The legacy /api/embeddings (`prompt` → `embedding`), under the name:tag /api/tags gave.
+		const legacy = await ollama.embeddings({ model: PHI3_NAME, prompt: "hello" });
+		expect(legacy.embedding).toEqual(embed.embeddings[1]);
 	});
 
 	it("reports loaded models in ps, an empty prompt loads, and keep_alive 0 unloads at once", async () => {
 		await ollama.generate({ model: LLAMA_KEY, prompt: "hi", stream: false, options: { num_predict: 1 } });
-		expect(await psNames()).toContain(LLAMA_KEY);
-		const ps = (await ollama.ps()).models.find((m) => m.name === LLAMA_KEY);
+		expect(await psNames()).toContain(LLAMA_NAME);
+		const ps = (await ollama.ps()).models.find((m) => m.name === LLAMA_NAME);
 		expect(ps).toMatchObject({ size_vram: 0, details: { family: "llama" } });
 		expect(Date.parse(String(ps?.expires_at))).toBeGreaterThan(Date.now());
 		const unloaded = await ollama.generate({ model: LLAMA_KEY, prompt: "", keep_alive: 0 });
 		expect(unloaded).toMatchObject({ done: true, done_reason: "unload", response: "" });
-		expect(await psNames()).not.toContain(LLAMA_KEY);
+		expect(await psNames()).not.toContain(LLAMA_NAME);
 		const loaded = await ollama.generate({ model: LLAMA_KEY, prompt: "", keep_alive: "10m" });
 		expect(loaded.done_reason).toBe("load");
-		const expires = Date.parse(String((await ollama.ps()).models.find((m) => m.name === LLAMA_KEY)?.expires_at));
+		const expires = Date.parse(String((await ollama.ps()).models.find((m) => m.name === LLAMA_NAME)?.expires_at));
 		expect(Math.abs(expires - (Date.now() + 600_000))).toBeLessThan(5_000);
 		const emptyChat = await ollama.chat({ model: LLAMA_KEY, messages: [], keep_alive: 0 });
 		expect(emptyChat).toMatchObject({ done: true, done_reason: "unload", message: { role: "assistant", content: "" } });
-		expect(await psNames()).not.toContain(LLAMA_KEY);
+		expect(await psNames()).not.toContain(LLAMA_NAME);
 		await ollama.chat({ model: LLAMA_KEY, messages: QUESTION, keep_alive: 0, stream: false, options: { num_predict: 2 } });
-		await expect.poll(psNames, { timeout: 1000 }).not.toContain(LLAMA_KEY);
+		await expect.poll(psNames, { timeout: 1000 }).not.toContain(LLAMA_NAME);
 	});
 
 	it("loads a model again with num_ctx's context and num_thread's threads", async () => {
@@ -183,9 +196,9 @@ describe("the ollama npm client", () => {
 			options: { num_predict: 1, num_ctx: 2048, num_thread: 2 },
 		});
 		expect(server.engine.loads.at(-1)).toMatchObject({ options: { contextLength: 2048, threads: 2 } });
-		expect((await ollama.ps()).models.find((m) => m.name === LLAMA_KEY)).toMatchObject({ context_length: 2048 });
+		expect((await ollama.ps()).models.find((m) => m.name === LLAMA_NAME)).toMatchObject({ context_length: 2048 });
 		await ollama.generate({ model: LLAMA_KEY, prompt: "hi", stream: false, options: { num_predict: 1, num_ctx: 1024 } });
-		expect((await ollama.ps()).models.find((m) => m.name === LLAMA_KEY)).toMatchObject({ context_length: 1024 });
+		expect((await ollama.ps()).models.find((m) => m.name === LLAMA_NAME)).toMatchObject({ context_length: 1024 });
 		await ollama.generate({ model: LLAMA_KEY, prompt: "", keep_alive: 0 });
 	});
 
@@ -200,12 +213,14 @@ describe("the ollama npm client", () => {
 		expect(statuses.some((s) => s.startsWith("pulling ") && s !== "pulling manifest")).toBe(true);
 		expect(statuses.slice(-3)).toEqual(["verifying sha256 digest", "writing manifest", "success"]);
 		expect(completed).toBeGreaterThan(0);
+		// Listed under the name it was pulled by, as Ollama lists it, and deleted by it.
 		const key = "bartowski/Tiny-Llama-GGUF/Tiny-Llama-Q8_0.gguf";
-		expect((await ollama.list()).models.map((m) => m.name)).toContain(key);
-		await ollama.delete({ model: key });
+		const name = "hf.co/bartowski/Tiny-Llama-GGUF:Q8_0";
+		expect((await ollama.list()).models.map((m) => m.name)).toContain(name);
+		await ollama.delete({ model: name });
 		expect(existsSync(join(server.env.HEARTH_HOME as string, "models", key))).toBe(false);
-		expect((await ollama.list()).models.map((m) => m.name)).not.toContain(key);
-		await expect(ollama.delete({ model: key })).rejects.toThrow(/not found/);
+		expect((await ollama.list()).models.map((m) => m.name)).not.toContain(name);
+		await expect(ollama.delete({ model: name })).rejects.toThrow(/not found/);
 	});
 
 	it("answers /api/version", async () => {

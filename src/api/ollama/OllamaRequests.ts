@@ -70,6 +70,15 @@ export const OllamaEmbedRequest = z.looseObject({
 });
 export type OllamaEmbedRequest = z.infer<typeof OllamaEmbedRequest>;
 
+/** The legacy POST /api/embeddings: one `prompt`, one `embedding` back. */
+export const OllamaLegacyEmbedRequest = z.looseObject({
+	model: z.string().min(1),
+	prompt: z.string(),
+	options: OllamaOptions.optional(),
+	keep_alive: KeepAlive.optional(),
+});
+export type OllamaLegacyEmbedRequest = z.infer<typeof OllamaLegacyEmbedRequest>;
+
 /** /api/show, /api/delete and /api/pull name the model as `model` (or the older `name`). */
 export const OllamaModelRequest = z
 	.looseObject({ model: z.string().min(1).optional(), name: z.string().min(1).optional(), stream: z.boolean().default(true) })

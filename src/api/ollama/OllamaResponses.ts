@@ -107,6 +107,10 @@ export const OllamaEmbedResponse = z.object({
 });
 export type OllamaEmbedResponse = z.infer<typeof OllamaEmbedResponse>;
 
+/** POST /api/embeddings (legacy) */
+export const OllamaLegacyEmbedResponse = z.object({ embedding: z.array(z.number()) });
+export type OllamaLegacyEmbedResponse = z.infer<typeof OllamaLegacyEmbedResponse>;
+
 /** POST /api/pull: one progress line (`digest`, `total`, `completed` while bytes arrive). */
 export const OllamaPullProgress = z.object({
 	status: z.string(),

@@ -57,14 +57,18 @@ describe("Ollama's timings", () => {
 describe("a local model as /api/tags lists it", () => {
 	const model = {
 		key: "microsoft/Phi-3-mini-4k-instruct-gguf/Phi-3-mini-4k-instruct-q4.gguf",
+		source: "hearth",
 		sizeBytes: 2_000,
+		modifiedAt: Date.parse("2026-11-30T10:00:00Z"),
 		info: { architecture: "phi3", parameterCount: 3_821_079_552, quantization: "Q4_0" },
 	} as LocalModel;
 
-	it("has Ollama's fields and types, family and quantization from the header", () => {
-		const listed = OllamaModel.parse(toOllamaModel(model));
+	it("has Ollama's fields and types: name:tag, the file's time and digest, family and size from the header", () => {
+		const listed = OllamaModel.parse(toOllamaModel(model, "ab".repeat(32)));
 		expect(listed).toMatchObject({
-			name: model.key,
+			name: "hf.co/microsoft/Phi-3-mini-4k-instruct-gguf:Q4_0",
+			modified_at: "2026-11-30T10:00:00.000Z",
+			digest: "ab".repeat(32),
 			size: 2_000,
 			details: { format: "gguf", family: "phi3", families: ["phi3"], parameter_size: "3.8B", quantization_level: "Q4_0" },
 		});
@@ -72,5 +76,22 @@ describe("a local model as /api/tags lists it", () => {
 
 	it("says unknown for a model without a readable header", () => {
 		expect(toOllamaModel({ ...model, info: undefined }).details).toMatchObject({ family: "unknown", parameter_size: "unknown" });
+	});
+
+	it.each([
+		[3_036_672, "3.0M"],
+		[137_000_000, "137.0M"],
+		[7_241_732_096, "7.2B"],
+	])("a model of %d parameters is %s", (count, size) => {
+		const info = { ...model.info, parameterCount: count } as LocalModel["info"];
+		expect(toOllamaModel({ ...model, info }).details.parameter_size).toBe(size);
+	});
+
+	it.each([
+		[{ key: "tinyphi:latest", source: "ollama" }, "tinyphi:latest"],
+		[{ key: "local/tiny/tiny-Q4_0.gguf", source: "hearth" }, "local/tiny:Q4_0"],
+		[{ key: "/data/x.gguf", source: "folder" }, "/data/x.gguf:latest"],
+	] as const)("%o is named %s", (fields, name) => {
+		expect(toOllamaModel({ ...model, ...fields }).name).toBe(name);
 	});
 });

@@ -3,6 +3,7 @@ import type { OllamaFormat, OllamaOptions } from "../../api/ollama/OllamaRequest
 import type { OllamaModel, OllamaTimings } from "../../api/ollama/OllamaResponses.js";
 import type { GenerationResult, LoadOptions, OutputFormat, SamplingOptions } from "../../engine/Engine.js";
 import type { LocalModel } from "../../models/ModelStore.js";
+import { ollamaName } from "../../models/ollamaName.js";
 
 /** Ollama's `options` as Hearth's sampling, and `num_ctx` / `num_thread` as load options. */
 export function fromOllamaOptions(
@@ -49,22 +50,30 @@ export function ollamaTimings(result: GenerationResult, loadMs: number, startedA
 	};
 }
 
-/** A model as /api/tags and /api/ps describe it. */
-export function toOllamaModel(model: LocalModel): OllamaModel {
+/** A model as /api/tags and /api/ps describe it; `digest` is its file's sha256 when known. */
+export function toOllamaModel(model: LocalModel, digest?: string): OllamaModel {
 	const info = model.info;
+	const name = ollamaName(model);
 	return {
-		name: model.key,
-		model: model.key,
-		modified_at: new Date(0).toISOString(),
+		name,
+		model: name,
+		modified_at: new Date(model.modifiedAt).toISOString(),
 		size: model.sizeBytes,
-		digest: model.key,
+		digest: digest ?? "",
 		details: {
 			parent_model: "",
 			format: "gguf",
 			family: info?.architecture ?? "unknown",
 			families: [info?.architecture ?? "unknown"],
-			parameter_size: info ? `${(info.parameterCount / 1e9).toFixed(1)}B` : "unknown",
+			parameter_size: info ? parameterSize(info.parameterCount) : "unknown",
 			quantization_level: info?.quantization ?? "unknown",
 		},
 	};
+}
+
+/** Ollama's parameter sizes: "3.8B", "137M", "3.0M". */
+function parameterSize(count: number): string {
+	if (count >= 1e9) return `${(count / 1e9).toFixed(1)}B`;
+	if (count >= 1e6) return `${(count / 1e6).toFixed(1)}M`;
+	return `${(count / 1e3).toFixed(1)}K`;
 }

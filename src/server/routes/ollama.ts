@@ -3,11 +3,13 @@ import {
 	OllamaChatRequest,
 	OllamaEmbedRequest,
 	OllamaGenerateRequest,
+	OllamaLegacyEmbedRequest,
 	OllamaModelRequest,
 } from "../../api/ollama/OllamaRequests.js";
 import type {
 	OllamaDoneReason,
 	OllamaEmbedResponse,
+	OllamaLegacyEmbedResponse,
 	OllamaPsResponse,
 	OllamaShowResponse,
 	OllamaTagsResponse,
@@ -19,6 +21,7 @@ import { ModelNotFoundError } from "../../models/ModelNotFoundError.js";
 import { deleteModel } from "../../studio/deleteModel.js";
 import { embed } from "../../studio/embed.js";
 import { usableModels } from "../../studio/listModels.js";
+import { modelDigests } from "../../studio/modelDigests.js";
 import { planDownload } from "../../studio/planDownload.js";
 import { abortOnDisconnect } from "../abortOnDisconnect.js";
 import { HttpError } from "../HttpError.js";
@@ -46,18 +49,22 @@ export function ollamaRoutes(ctx: ServerContext): Hono {
 
 	app.get("/api/version", (c) => c.json({ version: ctx.version.replace(/^hearth-/, "") }));
 
-	app.get("/api/tags", async (c) =>
-		c.json({ models: (await usableModels(ctx.store)).map(toOllamaModel) } satisfies OllamaTagsResponse),
-	);
+	app.get("/api/tags", async (c) => {
+		const models = await usableModels(ctx.store);
+		const digests = await modelDigests(ctx.store.home, models);
+		return c.json({ models: models.map((m) => toOllamaModel(m, digests.get(m.key))) } satisfies OllamaTagsResponse);
+	});
 
 	app.get("/api/ps", async (c) => {
 		const local = new Map((await ctx.store.list()).map((m) => [m.key, m]));
+		const loadedModels = ctx.scheduler.list().flatMap((loaded) => local.get(loaded.id) ?? []);
+		const digests = await modelDigests(ctx.store.home, loadedModels);
 		const models = ctx.scheduler.list().flatMap((loaded) => {
 			const model = local.get(loaded.id);
 			if (!model) return [];
 			return [
 				{
-					...toOllamaModel(model),
+					...toOllamaModel(model, digests.get(model.key)),
 					expires_at: new Date(loaded.expiresAt ?? Date.now() + loaded.ttlSeconds * 1000).toISOString(),
 					size_vram: 0,
 					context_length: loaded.contextLength,
@@ -90,7 +97,7 @@ export function ollamaRoutes(ctx: ServerContext): Hono {
 				"tokenizer.ggml.vocab_size": info?.vocabSize,
 			},
 			capabilities: ["completion", "embedding"],
-			modified_at: new Date(0).toISOString(),
+			modified_at: new Date(model.modifiedAt).toISOString(),
 		};
 		return c.json(show);
 	});
@@ -147,6 +154,16 @@ export function ollamaRoutes(ctx: ServerContext): Hono {
 			load_duration: 0,
 			prompt_eval_count: tokens,
 		} satisfies OllamaEmbedResponse);
+	});
+
+	// The endpoint Ollama had before /api/embed, still used by older clients (LangChain's, Continue's).
+	app.post("/api/embeddings", async (c) => {
+		const body = OllamaLegacyEmbedRequest.parse(await readJson(c));
+		const { vectors } = await embed(ctx.scheduler, body.model, [body.prompt], {
+			ttlSeconds: parseKeepAlive(body.keep_alive),
+			load: fromOllamaOptions(body.options).load,
+		});
+		return c.json({ embedding: vectors[0] } satisfies OllamaLegacyEmbedResponse);
 	});
 
 	app.delete("/api/delete", async (c) => {
