@@ -76,21 +76,24 @@ export const OpenAIEmbeddingList = z.object({
 export type OpenAIEmbeddingList = z.infer<typeof OpenAIEmbeddingList>;
 
 /** GET /v1/models: downloaded models; loaded ones say so with their context length. */
+/** A model as GET /v1/models lists it and GET /v1/models/{id} describes it. */
+export const OpenAIModel = z.object({
+	id: z.string(),
+	object: z.literal("model"),
+	/** Unix seconds the file was written (downloaded or imported). */
+	created: z.number(),
+	owned_by: z.string(),
+	/** Hearth: whether it is in memory now. */
+	loaded: z.boolean(),
+	/** Hearth: the model's trained context length. */
+	max_context_length: z.number().optional(),
+	/** Hearth: the context length it is loaded with. */
+	loaded_context_length: z.number().optional(),
+});
+export type OpenAIModel = z.infer<typeof OpenAIModel>;
+
 export const OpenAIModelList = z.object({
 	object: z.literal("list"),
-	data: z.array(
-		z.object({
-			id: z.string(),
-			object: z.literal("model"),
-			created: z.number(),
-			owned_by: z.string(),
-			/** Hearth: whether it is in memory now. */
-			loaded: z.boolean(),
-			/** Hearth: the model's trained context length. */
-			max_context_length: z.number().optional(),
-			/** Hearth: the context length it is loaded with. */
-			loaded_context_length: z.number().optional(),
-		}),
-	),
+	data: z.array(OpenAIModel),
 });
 export type OpenAIModelList = z.infer<typeof OpenAIModelList>;

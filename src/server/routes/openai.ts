@@ -7,11 +7,13 @@ import type {
 	OpenAIChatChunk,
 	OpenAIChatCompletion,
 	OpenAIEmbeddingList,
+	OpenAIModel,
 	OpenAIModelList,
 	OpenAITextCompletion,
 	Usage,
 } from "../../api/openai/OpenAIResponses.js";
 import type { GenerationResult, LoadedModel, ToolCall } from "../../engine/Engine.js";
+import type { LocalModel } from "../../models/ModelStore.js";
 import { publisherOf } from "../../models/publisherOf.js";
 import { embed } from "../../studio/embed.js";
 import { usableModels } from "../../studio/listModels.js";
@@ -33,21 +35,25 @@ export type Extras = (model: LoadedModel, result: GenerationResult) => Promise<R
  */
 export function openAIRoutes(ctx: ServerContext): Hono {
 	const app = new Hono();
-	app.get("/v1/models", async (c) => {
-		const loaded = new Map(ctx.scheduler.list().map((m) => [m.id, m]));
-		const list: OpenAIModelList = {
-			object: "list",
-			data: (await usableModels(ctx.store)).map((m) => ({
-				id: m.key,
-				object: "model",
-				created: 0,
-				owned_by: publisherOf(m),
-				loaded: loaded.has(m.key),
-				max_context_length: m.info?.contextLength,
-				loaded_context_length: loaded.get(m.key)?.contextLength,
-			})),
+	const describe = (m: LocalModel): OpenAIModel => {
+		const loaded = ctx.scheduler.list().find((l) => l.id === m.key);
+		return {
+			id: m.key,
+			object: "model",
+			created: Math.floor(m.modifiedAt / 1000),
+			owned_by: publisherOf(m),
+			loaded: loaded !== undefined,
+			max_context_length: m.info?.contextLength,
+			loaded_context_length: loaded?.contextLength,
 		};
-		return c.json(list);
+	};
+	app.get("/v1/models", async (c) =>
+		c.json({ object: "list", data: (await usableModels(ctx.store)).map(describe) } satisfies OpenAIModelList),
+	);
+	// The openai client's models.retrieve(id); ids hold slashes, so the rest of the path is the id.
+	app.get("/v1/models/*", async (c) => {
+		const id = decodeURIComponent(c.req.path.slice("/v1/models/".length));
+		return c.json(describe(await ctx.store.resolve(id)));
 	});
 	app.post("/v1/chat/completions", (c) => chatCompletions(ctx, c));
 	app.post("/v1/completions", (c) => textCompletions(ctx, c));
