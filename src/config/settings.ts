@@ -31,6 +31,13 @@ function oneOf<T extends string>(name: string, values: readonly T[]): (raw: stri
 	};
 }
 
+function commaList(raw: string): string[] {
+	return raw
+		.split(",")
+		.map((s) => s.trim())
+		.filter(Boolean);
+}
+
 function positiveInteger(name: string): (raw: string) => number {
 	return (raw) => {
 		const n = Number(raw);
@@ -123,11 +130,7 @@ export const settings = {
 		description:
 			'Origins allowed to call the API from a browser, comma-separated, or "*" for any (never with credentials) (config.json: cors).',
 		configKey: "cors",
-		parse: (raw: string) =>
-			raw
-				.split(",")
-				.map((s) => s.trim())
-				.filter(Boolean),
+		parse: (raw: string) => commaList(raw),
 	},
 	allowedHosts: {
 		env: "HEARTH_ALLOWED_HOSTS",
@@ -136,11 +139,8 @@ export const settings = {
 		description:
 			"Host names a server bound to loopback answers to besides localhost, *.localhost and loopback IPs, comma-separated (a reverse proxy's name) (config.json: allowedHosts).",
 		configKey: "allowedHosts",
-		parse: (raw: string) =>
-			raw
-				.split(",")
-				.map((s) => s.trim().toLowerCase().replace(/\.$/, ""))
-				.filter(Boolean),
+		// Host names compare without case or a trailing dot, as the Host check parses them.
+		parse: (raw: string) => commaList(raw).map((h) => h.toLowerCase().replace(/\.$/, "")),
 	},
 	ttlSeconds: {
 		env: "HEARTH_TTL",
