@@ -82,6 +82,7 @@ export class HubClient {
 	private readonly token: string | undefined;
 
 	private readonly contextLength: number;
+	private readonly headers = new Map<string, Promise<RemoteHeader>>();
 	private readonly retry: RetryOptions;
 	private readonly maxHeaderBytes: number;
 
@@ -200,10 +201,27 @@ export class HubClient {
 	}
 
 	/**
+	 * The remote header's facts, kept per file content (its sha256) and context length: a repo's
+	 * page, then its download, ask for the same header, and reading one is several round trips.
+	 */
+	header(repo: string, file: HubFile, contextLength = this.contextLength): Promise<RemoteHeader> {
+		const key = `${repo}/${file.path}#${file.parts[0]?.sha256 ?? ""}@${contextLength}`;
+		let header = this.headers.get(key);
+		if (!header) {
+			header = this.readHeader(repo, file, contextLength);
+			header.catch(() => this.headers.delete(key));
+			this.headers.set(key, header);
+			// Oldest first out: a session browses a few dozen repos at most.
+			if (this.headers.size > 64) this.headers.delete(this.headers.keys().next().value as string);
+		}
+		return header;
+	}
+
+	/**
 	 * Reads a remote file's GGUF header with Range requests — architecture, context length,
 	 * parameters — and estimates memory for `file` (all its parts) at `contextLength`.
 	 */
-	async header(repo: string, file: HubFile, contextLength = this.contextLength): Promise<RemoteHeader> {
+	private async readHeader(repo: string, file: HubFile, contextLength: number): Promise<RemoteHeader> {
 		const what = `${repo}/${file.path}`;
 		const resolved = this.resolveUrl(repo, file.path);
 		const info = await this.call(what, async () => {

@@ -99,6 +99,17 @@ describe("HubClient.header: remote GGUF headers through Hearth's own fetch", () 
 		expect(asked).toBeLessThanOrEqual(16 * 2 ** 20);
 	});
 
+	it("reads a file's header once: asking again (the repo page, then its download) costs no request", async () => {
+		const big = (await client.files(BIG)).find((f) => f.path === BIG_FILE) as HubFile;
+		const first = await client.header(BIG, big, 2048);
+		const before = hub.requests.length;
+		expect(await client.header(BIG, big, 2048)).toEqual(first);
+		expect(hub.requests.length).toBe(before);
+		// Another context length is another estimate: read again.
+		await client.header(BIG, big, 1024);
+		expect(hub.requests.length).toBeGreaterThan(before);
+	});
+
 	it("refuses a header over the byte cap with a clear error", async () => {
 		const big = (await client.files(BIG)).find((f) => f.path === BIG_FILE) as HubFile;
 		const capped = new HubClient({ endpoint: hub.url, maxHeaderBytes: 2 * 2 ** 20 });
