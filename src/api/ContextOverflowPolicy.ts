@@ -8,3 +8,11 @@ import { z } from "zod";
  */
 export const ContextOverflowPolicy = z.enum(["error", "stopAtLimit", "truncateMiddle", "rollingWindow"]);
 export type ContextOverflowPolicy = z.infer<typeof ContextOverflowPolicy>;
+
+/** How the UI and the CLI word each policy. */
+export const OVERFLOW_POLICY_LABELS: Record<ContextOverflowPolicy, string> = {
+	error: "refuse when full",
+	stopAtLimit: "stop at limit",
+	truncateMiddle: "truncate middle",
+	rollingWindow: "rolling window",
+};

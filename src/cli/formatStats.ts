@@ -1,3 +1,4 @@
+import { STOP_REASON_LABELS } from "../api/StopReason.js";
 import type { GenerationStats } from "../engine/Engine.js";
 
 /** The line printed under an answer: speed, time to first token, tokens and why it stopped. */
@@ -7,6 +8,6 @@ export function formatStats(stats: GenerationStats): string {
 		speed,
 		`TTFT ${Math.round(stats.timeToFirstTokenMs)} ms`,
 		`${stats.generatedTokens} tokens (prompt ${stats.promptTokens})`,
-		`stop: ${stats.stopReason.replace("_", " ")}`,
+		`stop: ${STOP_REASON_LABELS[stats.stopReason]}`,
 	].join(" · ");
 }

@@ -1,12 +1,6 @@
+import { OVERFLOW_POLICY_LABELS as POLICIES } from "../../../src/api/ContextOverflowPolicy.js";
 import type { StoredMessage } from "../../../src/api/native/NativeChats.js";
 import type { ChatSettings } from "./ChatSettings.js";
-
-const POLICIES: Record<ChatSettings["overflow"], string> = {
-	error: "refuse when full",
-	stopAtLimit: "stop at limit",
-	truncateMiddle: "truncate middle",
-	rollingWindow: "rolling window",
-};
 
 interface ContextMeterProps {
 	messages: StoredMessage[];

@@ -1,5 +1,6 @@
 import type { GenerationStats } from "../../../src/api/native/NativeChat.js";
 import type { StoredMessage } from "../../../src/api/native/NativeChats.js";
+import { STOP_REASON_LABELS } from "../../../src/api/StopReason.js";
 import { Markdown } from "../Markdown.js";
 
 interface MessageBubbleProps {
@@ -72,5 +73,5 @@ export function MessageBubble({
 
 function statsLine(s: GenerationStats): string {
 	const cached = s.cachedPromptTokens > 0 ? ` · ${s.cachedPromptTokens} of ${s.promptTokens} prompt tokens cached` : "";
-	return `${s.tokensPerSecond.toFixed(1)} tok/s · TTFT ${Math.round(s.timeToFirstTokenMs)} ms · ${s.generatedTokens} tokens · stop: ${s.stopReason.replace("_", " ")}${cached}`;
+	return `${s.tokensPerSecond.toFixed(1)} tok/s · TTFT ${Math.round(s.timeToFirstTokenMs)} ms · ${s.generatedTokens} tokens · stop: ${STOP_REASON_LABELS[s.stopReason]}${cached}`;
 }
