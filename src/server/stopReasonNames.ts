@@ -1,10 +1,9 @@
+import type { AnthropicStopReason } from "../api/anthropic/AnthropicMessage.js";
 import type { LmStudioStopReason } from "../api/lmstudio/LmStudioResponses.js";
 import type { OllamaDoneReason } from "../api/ollama/OllamaResponses.js";
 import type { FinishReason } from "../api/openai/OpenAIResponses.js";
 import type { StopReason } from "../api/StopReason.js";
 
-/** Anthropic's `stop_reason`. */
-export type AnthropicStopReason = "end_turn" | "max_tokens" | "stop_sequence" | "tool_use";
 /** How a Responses API answer ends: completed, or incomplete for this `incomplete_details.reason`. */
 export type ResponsesEnd = "completed" | "max_output_tokens";
 

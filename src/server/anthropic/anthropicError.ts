@@ -1,3 +1,4 @@
+import type { AnthropicError } from "../../api/anthropic/AnthropicError.js";
 import type { HttpError } from "../HttpError.js";
 
 /** Anthropic's error `type` for a status, as its API reference lists them. */
@@ -13,7 +14,7 @@ export function anthropicErrorType(status: number): string {
 }
 
 /** `{"type": "error", "error": {"type", "message"}}`, the body of every Anthropic error and its streamed `error` event. */
-export function anthropicErrorBody(error: HttpError): { type: "error"; error: { type: string; message: string } } {
+export function anthropicErrorBody(error: HttpError): AnthropicError {
 	return { type: "error", error: { type: anthropicErrorType(error.status), message: error.message } };
 }
 

@@ -1,7 +1,81 @@
-import { Hono } from "hono";
+import { randomUUID } from "node:crypto";
+import { type Context, Hono } from "hono";
+import { AnthropicCountTokensRequest, type AnthropicTokenCount } from "../../api/anthropic/AnthropicCountTokensRequest.js";
+import { AnthropicMessagesRequest } from "../../api/anthropic/AnthropicMessagesRequest.js";
+import { abortOnDisconnect } from "../abortOnDisconnect.js";
+import { AnthropicStreamTranslator } from "../anthropic/AnthropicStreamTranslator.js";
+import { anthropicErrorBody, anthropicErrorResponse } from "../anthropic/anthropicError.js";
+import { anthropicFrame } from "../anthropic/anthropicFrame.js";
+import { type AnthropicPrompt, fromAnthropicPrompt, fromAnthropicRequest } from "../anthropic/fromAnthropicRequest.js";
+import { toAnthropicMessage } from "../anthropic/toAnthropicMessage.js";
+import { readJson } from "../readJson.js";
 import type { ServerContext } from "../ServerContext.js";
+import { streamFrames } from "../streamFrames.js";
 
-/** The Anthropic Messages dialect (`/v1/messages`, `/v1/messages/count_tokens`). */
-export function anthropicRoutes(_ctx: ServerContext): Hono {
-	return new Hono();
+/**
+ * The Anthropic Messages dialect, as the official API and the `@anthropic-ai/sdk` client expect it:
+ * translations around the scheduler, which every dialect shares. Errors are in Anthropic's shape
+ * (createApp picks it by path), the key may come as `x-api-key` or a bearer token (the gate reads
+ * both), and `anthropic-version` is accepted whatever it says.
+ */
+export function anthropicRoutes(ctx: ServerContext): Hono {
+	const app = new Hono();
+	app.post("/v1/messages", (c) => messages(ctx, c));
+	app.post("/v1/messages/count_tokens", (c) => countTokens(ctx, c));
+	return app;
+}
+
+/** POST /v1/messages, streamed or whole. */
+async function messages(ctx: ServerContext, c: Context): Promise<Response> {
+	const chat = fromAnthropicRequest(AnthropicMessagesRequest.parse(await readJson(c)));
+	const abort = abortOnDisconnect(c.req.raw.signal);
+	const { model, generation } = await ctx.scheduler.chat(chat.model, chat.request, { signal: abort.signal });
+	const head = { id: `msg_${randomUUID().replaceAll("-", "")}`, model: model.id };
+	const options = { stopSequences: chat.request.stop ?? [], thinking: chat.thinking };
+	if (!chat.stream) return c.json(toAnthropicMessage(await generation, head, options));
+	// message_start carries the prompt's count, which the result has only at the end: count it now,
+	// while the generation holds the model.
+	const promptTokens = countPromptTokens(ctx, model.id, chat.request);
+	promptTokens.catch(() => {});
+	const events = new AnthropicStreamTranslator(head, options);
+	return streamFrames(c, {
+		frames: (async function* () {
+			// Wait for the model's first piece (or its failure) before the first frame, so that a
+			// request that fails early still gets a real status.
+			const chunks = generation.chunks();
+			let next = await chunks.next();
+			yield anthropicFrame(events.start(await promptTokens));
+			for (; !next.done; next = await chunks.next()) {
+				const frames = events.push(next.value).map(anthropicFrame).join("");
+				if (frames) yield frames;
+			}
+			yield events
+				.finish(await generation)
+				.map(anthropicFrame)
+				.join("");
+		})(),
+		contentType: "text/event-stream",
+		errorFrame: (error) => anthropicFrame(anthropicErrorBody(error)),
+		errorResponse: anthropicErrorResponse,
+		onDisconnect: () => abort.abort(),
+	});
+}
+
+/** POST /v1/messages/count_tokens: the input_tokens the same request would report, the model loaded just in time. */
+async function countTokens(ctx: ServerContext, c: Context): Promise<Response> {
+	const body = AnthropicCountTokensRequest.parse(await readJson(c));
+	const prompt = fromAnthropicPrompt(body);
+	const count: AnthropicTokenCount = {
+		input_tokens: await ctx.scheduler.use(body.model, {}, (model) => countPromptTokens(ctx, model.id, prompt)),
+	};
+	return c.json(count);
+}
+
+/**
+ * The prompt's tokens as generation counts them: the chat rendered with the model's template, the
+ * beginning token included. The engine renders without tools, which the real engine's generation
+ * also describes to the model: with tools, this counts short of it.
+ */
+async function countPromptTokens(ctx: ServerContext, modelId: string, prompt: AnthropicPrompt): Promise<number> {
+	return (await ctx.scheduler.engine.renderChat(modelId, prompt.messages)).tokens.length;
 }
