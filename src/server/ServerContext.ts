@@ -1,5 +1,6 @@
 import type { ServerSettingName } from "../api/native/NativeSettings.js";
 import type { ChatStore } from "../chats/ChatStore.js";
+import type { ResponseStore } from "../chats/ResponseStore.js";
 import type { Scheduler } from "../engine/Scheduler.js";
 import type { DownloadManager } from "../hub/DownloadManager.js";
 import type { HubClient } from "../hub/HubClient.js";
@@ -18,6 +19,8 @@ export interface ServerContext {
 	log: ServerLog;
 	/** Conversations of the web UI, in $HEARTH_HOME/hearth.db. */
 	chats: ChatStore;
+	/** Stored responses of the Responses API (/v1/responses), in the same hearth.db. */
+	responses: ResponseStore;
 	/** Marks responses (system_fingerprint) and /api/version. */
 	version: string;
 	/** Settings the server runs with, for the native API's status. */

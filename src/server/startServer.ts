@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { ChatStore } from "../chats/ChatStore.js";
+import { ResponseStore } from "../chats/ResponseStore.js";
 import { readConfigFile } from "../config/readConfigFile.js";
 import { readSetting } from "../config/settings.js";
 import { VERSION } from "../config/version.js";
@@ -76,6 +77,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 	mkdirSync(store.home, { recursive: true });
 	const claim = claimHome(store.home);
 	const chats = new ChatStore(join(store.home, "hearth.db"));
+	const responses = new ResponseStore(join(store.home, "hearth.db"));
 	const hub = new HubClient({
 		endpoint: setting("hfEndpoint"),
 		token: setting("hfToken"),
@@ -159,6 +161,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 		);
 	}).catch((error: unknown) => {
 		chats.close();
+		responses.close();
 		claim.release();
 		throw error;
 	});
@@ -173,6 +176,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 			machine,
 			log,
 			chats,
+			responses,
 			version: `hearth-${VERSION}`,
 			settings: {
 				host,
@@ -229,6 +233,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 				// Whatever still runs is stopped with its model.
 				await engine.dispose();
 				chats.close();
+				responses.close();
 				claim.release();
 				server.closeAllConnections();
 			})();
