@@ -203,8 +203,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 	claim.setUrl(url);
 	print(`Hearth ${VERSION} is serving on ${url}`);
 	print(`  web UI:    ${url}/`);
-	print(`  OpenAI:    ${url}/v1  (models, chat/completions, completions, embeddings)`);
-	print(`  Ollama:    ${url}/api (chat, generate, tags, ps, show, pull, delete, embed, version)`);
+	print(`  OpenAI:    ${url}/v1  (models, chat/completions, completions, embeddings, responses)`);
+	print(`  Anthropic: ${url}/v1  (messages, messages/count_tokens)`);
+	print(`  Ollama:    ${url}/api (chat, generate, tags, ps, show, pull, delete, embed, embeddings, version)`);
 	print(`  LM Studio: ${url}/api/v0 (models, chat/completions, completions, embeddings)`);
 	print(
 		`  settings:  models in ${store.modelsDir}; ${setting("maxModels")} model(s) at once, ${setting("parallel")} requests each, idle unload after ${setting("ttlSeconds")} s`,
