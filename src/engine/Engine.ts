@@ -94,9 +94,12 @@ export interface SamplingOptions {
 }
 
 /**
- * Whether the model must call a tool: "auto" (it decides; the default), "none" (it may not),
- * "required" (it must call one of `tools`), or a named tool it must call. A forced call is forced
- * by grammar, so its name is one of the tools and its arguments match the tool's schema.
+ * Whether the model must call a tool: "auto" (it decides; the default), "none" (it may not: the
+ * tools are not offered, as if absent), "required" (it must call one of `tools`), or a named tool
+ * it must call (every tool is still documented in the prompt). A forced call is forced by grammar,
+ * so its name is one of the tools and its arguments match the tool's schema; the model may make
+ * more calls after it where its template has parallel calls. Forcing without tools, or naming a
+ * tool not in `tools`, is a RangeError.
  */
 export type ToolChoice = "auto" | "none" | "required" | { name: string };
 
@@ -113,8 +116,10 @@ export interface ChatRequest extends SamplingOptions {
 
 /**
  * A piece of an answer as it is generated: answer text, reasoning (the text a thinking model writes
- * inside its template's thinking tags, never part of the answer), or part of a tool call — its
- * name and id once, at its first piece, then its arguments (JSON text) as they are written.
+ * inside its template's thinking tags, never part of the answer), or part of a tool call. Every
+ * piece of a call carries its index in the answer, id and name; its first piece comes as soon as
+ * the name is known (with an empty `argumentsDelta` from both engines), the next ones carry its
+ * arguments (JSON text) as they are written, and they add up to the final call's `arguments`.
  */
 export type GenerationChunk =
 	| { type: "text"; text: string }

@@ -10,6 +10,7 @@ export function ollamaName(model: Pick<LocalModel, "key" | "source" | "info">): 
 	if (model.source === "ollama") return model.key;
 	const parts = model.key.split("/");
 	const quantization = model.info?.quantization;
-	if (parts.length === 3 && parts.every(Boolean) && quantization) return `${parts[0] === "local" ? "" : "hf.co/"}${parts[0]}/${parts[1]}:${quantization}`;
+	if (parts.length === 3 && parts.every(Boolean) && quantization)
+		return `${parts[0] === "local" ? "" : "hf.co/"}${parts[0]}/${parts[1]}:${quantization}`;
 	return `${model.key}:latest`;
 }

@@ -1,7 +1,10 @@
+import { copyFileSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningServer, startServer } from "../../src/server/startServer.js";
 import { PHI3_KEY, serverHome, TOOLS_KEY } from "../fixtures/serverHome.js";
+import { testModel } from "../fixtures/testModel.js";
 
 // The OpenAI dialect on real generated GGUFs, for what only a real engine shows: a whole journey
 // through the openai client, grammar-forced JSON, real function calling and the Phi-3 template's
@@ -9,9 +12,15 @@ import { PHI3_KEY, serverHome, TOOLS_KEY } from "../fixtures/serverHome.js";
 let server: RunningServer;
 let openai: OpenAI;
 const QUESTION = [{ role: "user" as const, content: "where is taiwan" }];
+/** A model whose template declares thinking tags, and that thinks before every answer. */
+const THINKER_KEY = "local/thinker/thinker-F32.gguf";
 
 beforeAll(async () => {
-	server = await startServer({ port: 0, env: await serverHome(), print: () => {} });
+	const env = await serverHome();
+	const thinker = join(env.HEARTH_HOME ?? "", "models", THINKER_KEY);
+	mkdirSync(dirname(thinker), { recursive: true });
+	copyFileSync(await testModel({ type: "F32", thinking: "thinks" }), thinker);
+	server = await startServer({ port: 0, env, print: () => {} });
 	openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: "not-needed", maxRetries: 0 });
 });
 afterAll(() => server.close());
@@ -146,5 +155,93 @@ describe("function calling through node-llama-cpp", () => {
 		});
 		expect(followUp.usage?.prompt_tokens).toBeGreaterThan(completion.usage?.prompt_tokens ?? 0);
 		expect(["stop", "length", "tool_calls"]).toContain(followUp.choices[0].finish_reason);
+	});
+});
+
+describe("forced tool calls and reasoning, on real models", () => {
+	const tools = [
+		{
+			type: "function" as const,
+			function: {
+				name: "get_time",
+				parameters: {
+					type: "object",
+					properties: { city: { type: "string", enum: ["Taipei", "Tokyo"] }, days: { type: "integer" } },
+					required: ["city", "days"],
+				},
+			},
+		},
+		{
+			type: "function" as const,
+			function: { name: "set_alarm", parameters: { type: "object", properties: { loud: { type: "boolean" } } } },
+		},
+	];
+	const ask = [{ role: "user" as const, content: "what time is it in Taipei?" }];
+
+	it("forces a model that never calls tools to call one, by grammar, with arguments its schema allows", async () => {
+		const required = await openai.chat.completions.create({
+			model: PHI3_KEY,
+			messages: ask,
+			tools,
+			tool_choice: "required",
+			seed: 2,
+		});
+		expect(required.choices[0].finish_reason).toBe("tool_calls");
+		for (const call of required.choices[0].message.tool_calls ?? []) {
+			if (call.type !== "function") throw new Error("not a function call");
+			const args = JSON.parse(call.function.arguments);
+			if (call.function.name === "get_time") {
+				expect(["Taipei", "Tokyo"]).toContain(args.city);
+				expect(Number.isInteger(args.days)).toBe(true);
+			} else expect(call.function.name).toBe("set_alarm");
+		}
+		const named = await openai.chat.completions.create({
+			model: PHI3_KEY,
+			messages: ask,
+			tools,
+			tool_choice: { type: "function", function: { name: "set_alarm" } },
+			seed: 2,
+		});
+		const calls = named.choices[0].message.tool_calls ?? [];
+		expect(calls.length).toBeGreaterThan(0);
+		for (const call of calls) expect(call.type === "function" && call.function.name).toBe("set_alarm");
+	});
+
+	it("streams a call's arguments as the model writes them, which the official client puts together", async () => {
+		const stream = openai.chat.completions.stream({
+			model: TOOLS_KEY,
+			messages: ask,
+			tools,
+			tool_choice: { type: "function", function: { name: "get_time" } },
+			seed: 3,
+		});
+		let deltas = 0;
+		stream.on("chunk", (chunk) => {
+			deltas += chunk.choices[0]?.delta.tool_calls?.length ?? 0;
+		});
+		const final = await stream.finalChatCompletion();
+		const call = final.choices[0].message.tool_calls?.[0];
+		expect(deltas).toBeGreaterThan(2);
+		expect(call?.type === "function" && call.function.name).toBe("get_time");
+		const args = call?.type === "function" ? JSON.parse(call.function.arguments) : {};
+		expect(["Taipei", "Tokyo"]).toContain(args.city);
+	});
+
+	it("keeps a thinking model's reasoning out of its answer, as reasoning_content, streamed and whole", async () => {
+		const ask = { model: THINKER_KEY, messages: QUESTION, max_tokens: 20, seed: 1 };
+		const whole = await openai.chat.completions.create(ask);
+		const message = whole.choices[0].message as (typeof whole.choices)[0]["message"] & { reasoning_content?: string };
+		expect(message.reasoning_content).toBe("think about the question");
+		expect(message.content?.length).toBeGreaterThan(0);
+		for (const leaked of ["<think>", "</think>", "about the question"]) expect(message.content).not.toContain(leaked);
+		let reasoning = "";
+		let content = "";
+		for await (const chunk of await openai.chat.completions.create({ ...ask, stream: true })) {
+			const delta = chunk.choices[0]?.delta as { content?: string; reasoning_content?: string } | undefined;
+			reasoning += delta?.reasoning_content ?? "";
+			content += delta?.content ?? "";
+		}
+		expect(reasoning).toBe(message.reasoning_content);
+		expect(content).toBe(message.content);
 	});
 });

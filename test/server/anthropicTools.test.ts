@@ -129,7 +129,7 @@ describe("tools", () => {
 	});
 
 	// Needs the engine's tool choice (FakeEngine's tool caller honouring "none" and a named tool).
-	it.skip("answers in words with tool_choice none, and calls the named tool (awaits the engine's tool choice)", async () => {
+	it("answers in words with tool_choice none, and calls the named tool", async () => {
 		const two = [...tools, { name: "get_date", input_schema: { type: "object" as const, properties: {} } }];
 		const none = await anthropic.messages.create({
 			model: TOOLS_KEY,
@@ -156,7 +156,7 @@ describe("thinking", () => {
 	const thinkingLlama = { thinker: /tiny-llama/, tokenDelayMs: 0 };
 
 	// Needs the engine's reasoning chunks (FakeEngine's thinker).
-	it.skip("answers reasoning as a thinking block, streamed as thinking_delta (awaits the engine's reasoning chunks)", async () => {
+	it("answers reasoning as a thinking block, streamed as thinking_delta", async () => {
 		await server.engine.with(thinkingLlama, async () => {
 			const ask = sampled({ model: LLAMA_KEY, max_tokens: 40, messages: QUESTION }, { temperature: 0 });
 			const whole = await anthropic.messages.create(ask);

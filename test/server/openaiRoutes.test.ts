@@ -239,16 +239,16 @@ describe("function calling", () => {
 		expect(followUp.choices[0].message.content?.length).toBeGreaterThan(0);
 	});
 
-	it("streams tool calls as a delta before the finish chunk", async () => {
+	it("streams tool calls as they are written, before the finish chunk (details in openaiToolsAndReasoning)", async () => {
 		const stream = await openai.chat.completions.create({ model: TOOLS_KEY, messages: ask, tools, max_tokens: 60, stream: true });
 		const chunks = [];
 		for await (const chunk of stream) chunks.push(chunk);
 		expect(chunks[0].choices[0].delta.role).toBe("assistant");
 		const calls = chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []);
-		expect(calls).toHaveLength(1);
-		expect(calls[0]).toMatchObject({ index: 0, type: "function", function: { name: "get_time" } });
+		expect(calls[0]).toMatchObject({ index: 0, type: "function", function: { name: "get_time", arguments: "" } });
 		expect(calls[0].id).toMatch(/^call_/);
-		expect(chunks.findIndex((c) => c.choices[0]?.delta.tool_calls)).toBe(chunks.length - 2);
+		expect(JSON.parse(calls.map((c) => c.function?.arguments ?? "").join(""))).toEqual({ city: "Taipei" });
+		expect(chunks.findLastIndex((c) => c.choices[0]?.delta.tool_calls)).toBe(chunks.length - 2);
 		expect(chunks.at(-1)?.choices[0].finish_reason).toBe("tool_calls");
 	});
 

@@ -16,7 +16,13 @@ export const OpenAIChatMessage = z.discriminatedUnion("role", [
 	/** OpenAI's newer name for system messages. */
 	z.looseObject({ role: z.literal("developer"), content: Content }),
 	z.looseObject({ role: z.literal("user"), content: Content }),
-	z.looseObject({ role: z.literal("assistant"), content: Content.nullish(), tool_calls: z.array(OpenAIToolCall).nullish() }),
+	z.looseObject({
+		role: z.literal("assistant"),
+		content: Content.nullish(),
+		tool_calls: z.array(OpenAIToolCall).nullish(),
+		/** llama-server's and LM Studio's field for a thinking model's reasoning; templates drop it from earlier turns, and so does Hearth. */
+		reasoning_content: z.string().nullish(),
+	}),
 	/** A function's result, answering the assistant's tool call `tool_call_id`. */
 	z.looseObject({ role: z.literal("tool"), content: Content, tool_call_id: z.string() }),
 ]);
@@ -56,7 +62,15 @@ export const OpenAIChatRequest = z.looseObject({
 			}),
 		)
 		.nullish(),
-	/** "auto" (default with tools) or "none"; forcing a call is not something node-llama-cpp offers. */
-	tool_choice: z.enum(["auto", "none"]).nullish(),
+	/**
+	 * "auto" (default with tools), "none" (the tools are not offered), "required" (a call of one of
+	 * the tools) or a named function to call; a forced call is forced by grammar, arguments and all.
+	 */
+	tool_choice: z
+		.union([
+			z.enum(["auto", "none", "required"]),
+			z.object({ type: z.literal("function"), function: z.object({ name: z.string() }) }),
+		])
+		.nullish(),
 });
 export type OpenAIChatRequest = z.infer<typeof OpenAIChatRequest>;

@@ -27,6 +27,8 @@ export const OpenAIChatCompletion = AnswerHead.extend({
 				role: z.literal("assistant"),
 				/** null when the answer is only tool calls. */
 				content: z.string().nullable(),
+				/** A thinking model's reasoning, as llama-server and LM Studio send it; never part of `content`. */
+				reasoning_content: z.string().optional(),
 				tool_calls: z.array(OpenAIToolCall).optional(),
 			}),
 			logprobs: z.null(),
@@ -46,7 +48,18 @@ export const OpenAIChatChunk = AnswerHead.extend({
 			delta: z.object({
 				role: z.literal("assistant").optional(),
 				content: z.string().optional(),
-				tool_calls: z.array(OpenAIToolCall.extend({ index: z.number() })).optional(),
+				reasoning_content: z.string().optional(),
+				/** A call in pieces, as it is written: index, id, type and name on its first, then its arguments. */
+				tool_calls: z
+					.array(
+						z.object({
+							index: z.number(),
+							id: z.string().optional(),
+							type: z.literal("function").optional(),
+							function: z.object({ name: z.string().optional(), arguments: z.string() }),
+						}),
+					)
+					.optional(),
 			}),
 			logprobs: z.null(),
 			finish_reason: FinishReason.nullable(),

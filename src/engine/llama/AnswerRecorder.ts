@@ -1,25 +1,29 @@
-import type { Token } from "node-llama-cpp";
-import type { GenerationStats } from "../Engine.js";
+import type { LlamaChatResponseChunk, Token } from "node-llama-cpp";
+import type { GenerationChunk, GenerationStats } from "../Engine.js";
 import { StopStringMatcher } from "../StopStringMatcher.js";
 
 /**
- * A generation's answer as its caller sees it, built from node-llama-cpp's callbacks: the text,
- * streamed to `emit` as it comes, and the count and timing of the tokens for the stats.
+ * A generation's answer as its caller sees it, built from node-llama-cpp's callbacks: the text and
+ * the reasoning, streamed to `emit` as they come, and the count and timing of the tokens for the stats.
  */
 export class AnswerRecorder {
 	private shown = "";
+	private thought = "";
 	private generated = 0;
 	private firstTokenAt: number | undefined;
 	// Chat answers start after the template's generation prompt; leading blanks are template
-	// artefacts (e.g. after "[/INST] "), so they are held back until real text arrives.
+	// artefacts (e.g. after "[/INST] "), so they are held back until real text arrives. The same
+	// goes for reasoning after its opening tag.
 	private leading: boolean;
+	private thoughtLeading = true;
 	// Stop strings are matched here on text, not by node-llama-cpp, which drops the text of a
 	// token before a stop string that starts inside it (" under" with stop "under" loses " ").
+	// Reasoning is not the answer: stop strings do not look at it.
 	private readonly stops: StopStringMatcher;
 	private readonly halt = new AbortController();
-	private readonly emit: (text: string) => void;
+	private readonly emit: (chunk: GenerationChunk) => void;
 
-	constructor(options: { chat: boolean; stop: readonly string[]; emit: (text: string) => void }) {
+	constructor(options: { chat: boolean; stop: readonly string[]; emit: (chunk: GenerationChunk) => void }) {
 		this.leading = options.chat;
 		this.stops = new StopStringMatcher(options.stop);
 		this.emit = options.emit;
@@ -28,6 +32,11 @@ export class AnswerRecorder {
 	/** The answer so far. */
 	get text(): string {
 		return this.shown;
+	}
+
+	/** The reasoning so far; undefined when there is none. */
+	get reasoning(): string | undefined {
+		return this.thought || undefined;
 	}
 
 	/** Aborts when a stop string is found, so that node-llama-cpp stops generating. */
@@ -42,7 +51,7 @@ export class AnswerRecorder {
 
 	/** node-llama-cpp's `onToken`. */
 	readonly onToken = (tokens: Token[]): void => {
-		if (tokens.length > 0) this.firstTokenAt ??= performance.now();
+		if (tokens.length > 0) this.tokenArrived();
 		this.generated += tokens.length;
 	};
 
@@ -57,6 +66,35 @@ export class AnswerRecorder {
 		this.show(this.stops.push(out));
 		if (this.stops.done) this.halt.abort();
 	};
+
+	/** LlamaChat's `onResponseChunk`: answer text, or a segment of it; thought segments are the reasoning. */
+	readonly onResponseChunk = (chunk: LlamaChatResponseChunk): void => {
+		this.onToken(chunk.tokens);
+		if (chunk.type === undefined) {
+			this.onTextChunk(chunk.text);
+			return;
+		}
+		// Other segments (gpt-oss's commentary) are neither the answer nor its reasoning.
+		if (chunk.segmentType !== "thought") return;
+		const text = this.thoughtLeading ? chunk.text.trimStart() : chunk.text;
+		if (text === "") return;
+		this.thoughtLeading = false;
+		this.thought += text;
+		this.emit({ type: "reasoning", text });
+	};
+
+	/** A token written where no callback shows it (a tool call's); it still times the first token. */
+	readonly tokenArrived = (): void => {
+		this.firstTokenAt ??= performance.now();
+	};
+
+	/**
+	 * Sets the count of generated tokens to `count`: LlamaChat reports neither the tokens of thinking
+	 * tags nor those of tool calls, so a chat counts the tokens its sequence sampled instead.
+	 */
+	countSampled(count: number): void {
+		this.generated = count;
+	}
 
 	/** Shows the text held back as a possible start of a stop string, once generation has ended. */
 	flush(): void {
@@ -78,6 +116,6 @@ export class AnswerRecorder {
 	private show(out: string): void {
 		if (!out) return;
 		this.shown += out;
-		this.emit(out);
+		this.emit({ type: "text", text: out });
 	}
 }

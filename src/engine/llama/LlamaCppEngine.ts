@@ -82,8 +82,8 @@ export class LlamaCppEngine implements Engine {
 	}
 
 	chat(id: string, request: ChatRequest, call: CallOptions = {}): Generation {
-		const { messages, tools, ...sampling } = request;
-		return this.generate(id, { kind: "chat", messages, tools }, sampling, call);
+		const { messages, tools, toolChoice, ...sampling } = request;
+		return this.generate(id, { kind: "chat", messages, tools, toolChoice }, sampling, call);
 	}
 
 	complete(id: string, request: CompletionRequest, call: CallOptions = {}): Generation {

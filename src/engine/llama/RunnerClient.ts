@@ -1,17 +1,15 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import type { LogLevel } from "../../config/settings.js";
 import { InvalidModelFileError } from "../../models/InvalidModelFileError.js";
-import type { LoadProgress } from "../Engine.js";
+import type { GenerationChunk, LoadProgress } from "../Engine.js";
 import { ContextOverflowError } from "../errors/ContextOverflowError.js";
 import { InvalidSchemaError } from "../errors/InvalidSchemaError.js";
 import { ModelLoadError } from "../errors/ModelLoadError.js";
 import { ModelTooLargeError } from "../errors/ModelTooLargeError.js";
 import { RunnerExitedError } from "../errors/RunnerExitedError.js";
+import { runnerEntry } from "./runnerEntry.js";
 import type { RunnerErrorPayload, RunnerLoaded, RunnerLoadOptions, RunnerReply, RunnerRequest } from "./runnerProtocol.js";
 import { TEMPLATE_LIMITS } from "./templateLimits.js";
 
@@ -21,7 +19,7 @@ type RequestWithoutId = RunnerRequest extends infer R ? (R extends { id: number 
 interface Pending {
 	resolve: (reply: RunnerReply) => void;
 	reject: (error: Error) => void;
-	onFragment?: (text: string) => void;
+	onChunk?: (chunk: GenerationChunk) => void;
 }
 
 export type RunnerLog = (level: LogLevel, message: string) => void;
@@ -30,7 +28,7 @@ const STOP_GRACE_MS = 3000;
 
 /**
  * The engine's handle on one runner child process: starts it, sends requests, routes replies and
- * streamed fragments to their callers, and fails everything in flight if the process dies.
+ * streamed chunks to their callers, and fails everything in flight if the process dies.
  */
 export class RunnerClient {
 	private readonly pending = new Map<number, Pending>();
@@ -69,11 +67,10 @@ export class RunnerClient {
 		onProgress?: (progress: LoadProgress) => void,
 	): Promise<{ client: RunnerClient; loaded: RunnerLoaded }> {
 		onProgress?.({ stage: "starting", fraction: 0 });
-		const here = fileURLToPath(import.meta.url);
-		const fromSource = here.endsWith(".ts");
-		const child = fork(join(dirname(here), fromSource ? "runnerProcess.ts" : "runnerProcess.js"), [], {
-			// Running from TypeScript sources (tests, benchmarks): the child needs the same loader.
-			execArgv: fromSource ? ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href] : [],
+		const entry = runnerEntry(import.meta.url);
+		const child = fork(entry.script, [], {
+			// From TypeScript sources with no fresh build (tests, benchmarks): the child needs the same loader.
+			execArgv: entry.execArgv,
 			serialization: "advanced",
 			stdio: ["ignore", "pipe", "pipe", "ipc"],
 		});
@@ -125,10 +122,10 @@ export class RunnerClient {
 		this.exitListeners.push(listener);
 	}
 
-	/** Sends a request and resolves with its final reply; `onFragment` receives streamed text. */
+	/** Sends a request and resolves with its final reply; `onChunk` receives what is streamed before it. */
 	request<T extends RunnerReply["type"]>(
 		request: RequestWithoutId,
-		onFragment?: (text: string) => void,
+		onChunk?: (chunk: GenerationChunk) => void,
 		signal?: AbortSignal,
 	): Promise<Reply<T>> {
 		if (this.exited) return Promise.reject(this.exited);
@@ -146,7 +143,7 @@ export class RunnerClient {
 					done();
 					reject(error);
 				},
-				onFragment,
+				onChunk,
 			});
 			this.child.send({ ...request, id } as RunnerRequest);
 			if (signal?.aborted) onAbort();
@@ -173,8 +170,8 @@ export class RunnerClient {
 			case "loadProgress":
 			case "templateCheck":
 				return;
-			case "fragment":
-				this.pending.get(reply.id)?.onFragment?.(reply.text);
+			case "chunk":
+				this.pending.get(reply.id)?.onChunk?.(reply.chunk);
 				return;
 		}
 		const pending = this.pending.get(reply.id);

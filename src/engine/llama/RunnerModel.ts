@@ -7,7 +7,6 @@ import {
 	type LlamaEmbeddingContext,
 	type LlamaModel,
 	type LlamaText,
-	resolveChatWrapper,
 	SpecialToken,
 	SpecialTokensText,
 	type Token,
@@ -15,6 +14,7 @@ import {
 } from "node-llama-cpp";
 import type {
 	ChatMessage,
+	GenerationChunk,
 	GenerationResult,
 	LoadProgress,
 	RenderedPrompt,
@@ -23,15 +23,19 @@ import type {
 	ToolCall,
 	ToolDefinition,
 } from "../Engine.js";
+import { type ResolvedToolChoice, resolveToolChoice } from "../resolveToolChoice.js";
 import { AnswerRecorder } from "./AnswerRecorder.js";
-import { callTools } from "./callTools.js";
+import { chatResponse } from "./chatResponse.js";
 import { type FittedPrompt, fitPrompt, type PromptToFit } from "./fitPrompt.js";
 import { JsonGrammars } from "./JsonGrammars.js";
+import { resolveModelChatWrapper } from "./resolveModelChatWrapper.js";
 import type { ResolvedSampling, RunnerGenerateInput, RunnerLoaded, RunnerLoadOptions } from "./runnerProtocol.js";
 import { type AcquiredSequence, SequencePool } from "./SequencePool.js";
 import { toChatHistory, toFunctions } from "./toChatHistory.js";
 import { toLlamaSampling } from "./toLlamaSampling.js";
 import { toStopReason } from "./toStopReason.js";
+
+const NO_TOOLS: ResolvedToolChoice = { offered: [], forced: undefined };
 
 const NO_TOKENS = {
 	generatedTokens: 0,
@@ -44,10 +48,11 @@ const NO_TOKENS = {
 /** A chat rendered by the model's template, with the template's own stop triggers. */
 type Rendered = Omit<RenderedPrompt, "tokens"> & { tokens: Token[]; stopTriggers: LlamaText[] };
 
-/** What each generation gives node-llama-cpp besides sampling: its limit, stop signal and callbacks. */
-type RunOptions = Required<
-	Pick<LlamaCompletionGenerationOptions, "maxTokens" | "signal" | "stopOnAbortSignal" | "onToken" | "onTextChunk">
->;
+/** What each generation gives node-llama-cpp besides sampling: its limit and stop signal. */
+type Limits = Required<Pick<LlamaCompletionGenerationOptions, "maxTokens" | "signal" | "stopOnAbortSignal">>;
+
+/** A completion's callbacks on top of its limits. */
+type RunOptions = Limits & Required<Pick<LlamaCompletionGenerationOptions, "onToken" | "onTextChunk">>;
 
 /**
  * One loaded model inside a runner process: its context with `parallel` sequences, the chat
@@ -108,7 +113,7 @@ export class RunnerModel {
 			threads,
 			flashAttention: options.flashAttention ?? "auto",
 		});
-		const chatWrapper = resolveChatWrapper(model);
+		const chatWrapper = resolveModelChatWrapper(model);
 		const hasTemplate = typeof model.fileInfo.metadata.tokenizer?.chat_template === "string";
 		const template: TemplateInfo = { source: hasTemplate ? "gguf" : "fallback", wrapper: chatWrapper.wrapperName };
 		const info: RunnerLoaded = {
@@ -178,10 +183,10 @@ export class RunnerModel {
 		input: RunnerGenerateInput,
 		sampling: ResolvedSampling,
 		signal: AbortSignal,
-		emit: (text: string) => void,
+		emit: (chunk: GenerationChunk) => void,
 	): Promise<GenerationResult> {
 		const started = performance.now();
-		const tools = input.kind === "chat" ? (input.tools ?? []) : [];
+		const { offered: tools, forced } = input.kind === "chat" ? resolveToolChoice(input.tools, input.toolChoice) : NO_TOOLS;
 		if (tools.length && sampling.format) throw new RangeError("tools and a JSON response format cannot be combined");
 		const fitted = fitPrompt(this.promptToFit(input, tools), {
 			contextLength: this.info.contextLength,
@@ -202,23 +207,31 @@ export class RunnerModel {
 		}
 		const { pooled, cachedPromptTokens } = acquired;
 		const answer = new AnswerRecorder({ chat: input.kind === "chat", stop: sampling.stop, emit });
-		const run: RunOptions = {
+		const limits: Limits = {
 			maxTokens: fitted.maxTokens,
 			signal: AbortSignal.any([signal, answer.halted]),
 			stopOnAbortSignal: true,
-			onToken: answer.onToken,
-			onTextChunk: answer.onTextChunk,
 		};
+		// LlamaChat for tools, and for a thinking model's reasoning; a JSON format is a grammar over
+		// the whole answer (no room for thinking), which a plain completion of the prompt applies.
+		const viaChat = fitted.messages !== undefined && (tools.length > 0 || (this.thinks && !sampling.format));
 		let stopReason: StopReason;
 		let toolCalls: ToolCall[] | undefined;
 		try {
-			const generated =
-				tools.length > 0 && input.kind === "chat"
-					? await callTools(pooled.sequence, this.chatWrapper, input.messages, tools, {
-							...toLlamaSampling(sampling, undefined, this.tokenBias(sampling)),
-							...run,
-						})
-					: await this.complete(pooled.completion, fitted, sampling, run);
+			const generated = viaChat
+				? await chatResponse(
+						pooled.sequence,
+						this.chatWrapper,
+						{ messages: fitted.messages ?? [], tools, forced },
+						{ ...toLlamaSampling(sampling, undefined, this.tokenBias(sampling)), ...limits },
+						answer,
+						emit,
+					)
+				: await this.complete(pooled.completion, fitted, sampling, {
+						...limits,
+						onToken: answer.onToken,
+						onTextChunk: answer.onTextChunk,
+					});
 			toolCalls = generated.toolCalls;
 			stopReason = toStopReason(generated.stopReason, {
 				stopString: answer.stopped,
@@ -227,7 +240,7 @@ export class RunnerModel {
 			});
 		} catch (error) {
 			// An abort before the first token throws instead of returning what was generated.
-			if (!run.signal.aborted) throw error;
+			if (!limits.signal.aborted) throw error;
 			stopReason = answer.stopped ? "stop_string" : "user_stopped";
 		} finally {
 			this.sequences.release(pooled);
@@ -236,6 +249,7 @@ export class RunnerModel {
 		const ended = performance.now();
 		return {
 			text: answer.text,
+			...(answer.reasoning ? { reasoning: answer.reasoning } : {}),
 			stats: {
 				promptTokens: prompt.length,
 				...answer.speed(started, ended),
@@ -247,6 +261,11 @@ export class RunnerModel {
 			},
 			...(toolCalls?.length ? { toolCalls } : {}),
 		};
+	}
+
+	/** Whether the model's chat wrapper knows thinking tags, so its answers can hold reasoning. */
+	private get thinks(): boolean {
+		return this.chatWrapper.settings.segments?.thought !== undefined;
 	}
 
 	/** The request's prompt before fitting: a chat as its messages, a completion as its tokens. */

@@ -14,7 +14,7 @@ export type PromptToFit<R extends RenderedTokens> =
 			kind: "chat";
 			messages: ChatMessage[];
 			render: (messages: ChatMessage[]) => R;
-			/** No message may go: with tools, LlamaChat renders `messages` itself, and would not see the cut. */
+			/** No message may go (a chat with tools: a cut could leave a tool's result without its call). */
 			keepAllMessages: boolean;
 	  }
 	/** A completion's tokens: shortened token by token; a rolling window keeps a leading `bos`. */
@@ -32,6 +32,8 @@ export interface FittedPrompt<R extends RenderedTokens> {
 	tokens: Token[];
 	/** The chat's last rendering, of the messages kept; undefined for a completion. */
 	rendered: R | undefined;
+	/** The chat's messages kept; undefined for a completion. */
+	messages: ChatMessage[] | undefined;
 	/** Tokens a truncating policy dropped (0 when none). */
 	truncatedPromptTokens: number;
 	/** The most tokens to generate: the request's limit, never past the end of the context. */
@@ -53,9 +55,10 @@ export function fitPrompt<R extends RenderedTokens>(prompt: PromptToFit<R>, limi
 	const reserve = Math.min(limits.maxTokens ?? Math.floor(contextLength / 4), Math.floor(contextLength / 2));
 	let tokens: Token[];
 	let rendered: R | undefined;
+	let messages: ChatMessage[] | undefined;
 	let truncatedPromptTokens = 0;
 	if (prompt.kind === "chat") {
-		let messages = prompt.messages;
+		messages = prompt.messages;
 		rendered = prompt.render(messages);
 		const fullLength = rendered.tokens.length;
 		while (truncating && !prompt.keepAllMessages && rendered.tokens.length > contextLength - reserve) {
@@ -81,6 +84,7 @@ export function fitPrompt<R extends RenderedTokens>(prompt: PromptToFit<R>, limi
 	return {
 		tokens,
 		rendered,
+		messages,
 		truncatedPromptTokens,
 		maxTokens: Math.min(limits.maxTokens ?? room, room),
 		onMaxTokens: limits.maxTokens !== undefined && limits.maxTokens <= room ? "max_tokens" : "context_full",

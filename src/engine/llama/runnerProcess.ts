@@ -95,8 +95,8 @@ async function handle(request: RunnerRequest): Promise<void> {
 			case "generate": {
 				const controller = new AbortController();
 				aborts.set(id, controller);
-				const generation = model.generate(request.input, request.sampling, controller.signal, (text) =>
-					send({ type: "fragment", id, text }),
+				const generation = model.generate(request.input, request.sampling, controller.signal, (chunk) =>
+					send({ type: "chunk", id, chunk }),
 				);
 				running.add(generation);
 				try {

@@ -1,12 +1,14 @@
 import type { GpuSetting, LogLevel } from "../../config/settings.js";
 import type {
 	ChatMessage,
+	GenerationChunk,
 	GenerationResult,
 	LoadedModel,
 	LoadProgress,
 	RenderedPrompt,
 	SamplingOptions,
 	TemplateInfo,
+	ToolChoice,
 	ToolDefinition,
 } from "../Engine.js";
 
@@ -34,7 +36,7 @@ export interface RunnerLoadOptions {
 }
 
 export type RunnerGenerateInput =
-	| { kind: "chat"; messages: ChatMessage[]; tools?: ToolDefinition[] }
+	| { kind: "chat"; messages: ChatMessage[]; tools?: ToolDefinition[]; toolChoice?: ToolChoice }
 	| { kind: "completion"; prompt: string };
 
 /** Sampling after defaults are applied; the seed is always chosen by the parent so it can be reported. */
@@ -65,7 +67,8 @@ export type RunnerReply =
 	| { type: "loadProgress"; progress: LoadProgress }
 	/** Around the trial render of the chat template: the parent kills a runner that does not finish in time. */
 	| { type: "templateCheck"; phase: "start" | "done" }
-	| { type: "fragment"; id: number; text: string }
+	/** A piece of an answer as it is generated: text, reasoning or part of a tool call. */
+	| { type: "chunk"; id: number; chunk: GenerationChunk }
 	| { type: "generated"; id: number; result: GenerationResult }
 	| { type: "rendered"; id: number; prompt: RenderedPrompt }
 	| { type: "tokens"; id: number; tokens: number[] }

@@ -1,6 +1,6 @@
 import type { OpenAIChatMessage, OpenAIChatRequest } from "../../api/openai/OpenAIChatRequest.js";
 import type { OpenAICompletionRequest } from "../../api/openai/OpenAICompletionRequest.js";
-import type { ChatMessage, OutputFormat, SamplingOptions, ToolDefinition } from "../../engine/Engine.js";
+import type { ChatMessage, OutputFormat, SamplingOptions, ToolChoice, ToolDefinition } from "../../engine/Engine.js";
 import { HttpError } from "../HttpError.js";
 
 export interface TranslatedRequest {
@@ -38,10 +38,10 @@ export function fromOpenAISampling(body: OpenAIChatRequest | OpenAICompletionReq
 	};
 }
 
-/** A chat request: messages flattened to text, `response_format` to a grammar. */
+/** A chat request: messages flattened to text, `response_format` to a grammar, `tool_choice` to the engine's. */
 export function fromOpenAIChatRequest(
 	body: OpenAIChatRequest,
-): TranslatedRequest & { messages: ChatMessage[]; tools?: ToolDefinition[] } {
+): TranslatedRequest & { messages: ChatMessage[]; tools?: ToolDefinition[]; toolChoice?: ToolChoice } {
 	const base = fromOpenAISampling(body);
 	const format: OutputFormat | undefined =
 		body.response_format?.type === "json_object"
@@ -59,7 +59,30 @@ export function fromOpenAIChatRequest(
 				}));
 	if (tools && format)
 		throw new HttpError(400, "tools and response_format cannot be used together", "invalid_request", "response_format");
-	return { ...base, sampling: { ...base.sampling, format }, messages: body.messages.map(toChatMessage), tools };
+	return {
+		...base,
+		sampling: { ...base.sampling, format },
+		messages: body.messages.map(toChatMessage),
+		tools,
+		toolChoice: toToolChoice(body.tool_choice, tools),
+	};
+}
+
+/** OpenAI's tool_choice as the engine's; "none" and "auto" need nothing (without tools there is nothing to call). */
+function toToolChoice(choice: OpenAIChatRequest["tool_choice"], tools: ToolDefinition[] | undefined): ToolChoice | undefined {
+	if (choice == null || choice === "auto" || choice === "none") return undefined;
+	if (!tools)
+		throw new HttpError(400, "tool_choice forces a tool call, but the request has no tools", "invalid_request", "tool_choice");
+	if (choice === "required") return "required";
+	const { name } = choice.function;
+	if (!tools.some((t) => t.name === name))
+		throw new HttpError(
+			400,
+			`tool_choice names the function "${name}", which is not one of the tools`,
+			"invalid_request",
+			"tool_choice",
+		);
+	return { name };
 }
 
 function toChatMessage(m: OpenAIChatMessage): ChatMessage {

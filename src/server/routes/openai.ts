@@ -12,7 +12,7 @@ import type {
 	OpenAITextCompletion,
 	Usage,
 } from "../../api/openai/OpenAIResponses.js";
-import type { GenerationResult, LoadedModel, ToolCall } from "../../engine/Engine.js";
+import type { GenerationChunk, GenerationResult, LoadedModel, ToolCall } from "../../engine/Engine.js";
 import type { LocalModel } from "../../models/ModelStore.js";
 import { publisherOf } from "../../models/publisherOf.js";
 import { embed } from "../../studio/embed.js";
@@ -28,6 +28,11 @@ import { streamFrames } from "../streamFrames.js";
 
 /** Fields a dialect built on OpenAI's adds to the answer (LM Studio's `stats`, `model_info`, `runtime`). */
 export type Extras = (model: LoadedModel, result: GenerationResult) => Promise<Record<string, unknown>> | Record<string, unknown>;
+
+/** A streamed delta of a chat answer. */
+type ChatDelta = OpenAIChatChunk["choices"][0]["delta"];
+/** The message of a whole chat answer. */
+type ChatMessageOut = OpenAIChatCompletion["choices"][0]["message"];
 
 /**
  * The OpenAI dialect, as the official API and the `openai` npm client expect it: translations
@@ -71,7 +76,7 @@ export async function chatCompletions(ctx: ServerContext, c: Context, extras?: E
 	const abort = abortOnDisconnect(c.req.raw.signal);
 	const scheduled = await ctx.scheduler.chat(
 		request.model,
-		{ ...request.sampling, messages: request.messages, tools: request.tools },
+		{ ...request.sampling, messages: request.messages, tools: request.tools, toolChoice: request.toolChoice },
 		{ signal: abort.signal, ttlSeconds: request.ttlSeconds },
 	);
 	const { model, generation } = scheduled;
@@ -80,16 +85,18 @@ export async function chatCompletions(ctx: ServerContext, c: Context, extras?: E
 	const head = <T extends string>(object: T) => ({ id, object, created, model: model.id, system_fingerprint: ctx.version });
 	if (!request.stream) {
 		const result = await generation;
+		const message: ChatMessageOut = {
+			role: "assistant",
+			content: result.toolCalls && !result.text ? null : result.text,
+			...(result.reasoning ? { reasoning_content: result.reasoning } : {}),
+			...(result.toolCalls ? { tool_calls: result.toolCalls.map(toOpenAIToolCall) } : {}),
+		};
 		const completion: OpenAIChatCompletion = {
 			...head("chat.completion"),
 			choices: [
 				{
 					index: 0,
-					message: {
-						role: "assistant",
-						content: result.toolCalls && !result.text ? null : result.text,
-						...(result.toolCalls ? { tool_calls: result.toolCalls.map(toOpenAIToolCall) } : {}),
-					},
+					message,
 					logprobs: null,
 					finish_reason: stopReasonIn("openai", result.stats.stopReason),
 				},
@@ -98,24 +105,23 @@ export async function chatCompletions(ctx: ServerContext, c: Context, extras?: E
 		};
 		return c.json({ ...completion, ...(await extras?.(model, result)) });
 	}
-	const chunk = (
-		delta: OpenAIChatChunk["choices"][0]["delta"],
-		finish: OpenAIChatChunk["choices"][0]["finish_reason"],
-	): OpenAIChatChunk => ({
+	const chunk = (delta: ChatDelta, finish: OpenAIChatChunk["choices"][0]["finish_reason"]) => ({
 		...head("chat.completion.chunk"),
 		choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
 	});
 	return streamFrames(c, {
 		frames: (async function* () {
-			// Wait for the model's first words (or its failure) before the first frame, so that a
+			// Wait for the model's first piece (or its failure) before the first frame, so that a
 			// request that fails early still gets a real status.
-			const fragments = generation[Symbol.asyncIterator]();
-			let next = await fragments.next();
+			const pieces = generation.chunks();
+			let next = await pieces.next();
 			yield sseData(chunk({ role: "assistant", content: "" }, null));
-			for (; !next.done; next = await fragments.next()) yield sseData(chunk({ content: next.value }, null));
+			const begun = new Set<number>();
+			for (; !next.done; next = await pieces.next()) {
+				const delta = toDelta(next.value, begun);
+				if (delta) yield sseData(chunk(delta, null));
+			}
 			const result = await generation;
-			if (result.toolCalls)
-				yield sseData(chunk({ tool_calls: result.toolCalls.map((call, index) => ({ index, ...toOpenAIToolCall(call) })) }, null));
 			yield sseData({ ...chunk({}, stopReasonIn("openai", result.stats.stopReason)), ...(await extras?.(model, result)) });
 			if (request.includeUsage) yield sseData({ ...head("chat.completion.chunk"), choices: [], usage: usage(result) });
 			yield SSE_DONE;
@@ -193,6 +199,19 @@ function openAIStreamShape(abort: AbortController) {
 		errorResponse: openAIErrorResponse,
 		onDisconnect: () => abort.abort(),
 	};
+}
+
+/**
+ * A piece of the answer as a streamed delta; undefined for one that adds nothing. A call's first
+ * piece (`begun` holds the calls that had theirs) carries what identifies it, the rest only arguments.
+ */
+function toDelta(piece: GenerationChunk, begun: Set<number>): ChatDelta | undefined {
+	if (piece.type === "text") return { content: piece.text };
+	if (piece.type === "reasoning") return { reasoning_content: piece.text };
+	const { index, argumentsDelta } = piece;
+	if (begun.has(index)) return argumentsDelta ? { tool_calls: [{ index, function: { arguments: argumentsDelta } }] } : undefined;
+	begun.add(index);
+	return { tool_calls: [{ index, id: piece.id, type: "function", function: { name: piece.name, arguments: argumentsDelta } }] };
 }
 
 function toOpenAIToolCall(call: ToolCall) {
