@@ -1,3 +1,5 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -9,5 +11,7 @@ export default defineConfig({
 		minWorkers: 1,
 		testTimeout: 60_000,
 		hookTimeout: 60_000,
+		// A test that names no home of its own must never write to the user's ~/.hearth.
+		env: { HEARTH_HOME: join(tmpdir(), "hearth-test-home") },
 	},
 });

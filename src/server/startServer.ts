@@ -67,6 +67,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 	const engine =
 		options.engine ??
 		new LlamaCppEngine({
+			home: readSetting("home", env),
 			logLevel: setting("logLevel"),
 			contextLength: setting("contextLength"),
 			threads: setting("threads"),

@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { type GpuSetting, type LogLevel, readSetting } from "../../config/settings.js";
 import { fitParallel } from "../../models/fit/fitParallel.js";
 import { machineMemory } from "../../models/fit/machineMemory.js";
@@ -21,6 +21,7 @@ import { Generation } from "../Generation.js";
 import { resolveSampling } from "../resolveSampling.js";
 import { detectGpu, type GpuInfo } from "./detectGpu.js";
 import { engineVersions } from "./engineVersions.js";
+import { JinjaTemplateMemory } from "./JinjaTemplateMemory.js";
 import { RunnerClient } from "./RunnerClient.js";
 import type { RunnerGenerateInput } from "./runnerProtocol.js";
 import { TEMPLATE_LIMITS } from "./templateLimits.js";
@@ -36,6 +37,8 @@ export interface LlamaCppEngineOptions {
 	logLevel?: LogLevel;
 	/** Receives log lines of runners, llama.cpp's own included. Default: dropped. */
 	onLog?: (level: LogLevel, message: string, modelId: string) => void;
+	/** Where what loads learn is kept between processes (`cache/` under it). Default: HEARTH_HOME. */
+	home?: string;
 }
 
 interface Loaded {
@@ -55,7 +58,14 @@ export class LlamaCppEngine implements Engine {
 	private readonly unloadListeners = new Set<UnloadListener>();
 	private described: Promise<EngineInfo> | undefined;
 
-	constructor(private readonly options: LlamaCppEngineOptions = {}) {}
+	private readonly jinjaTemplates: JinjaTemplateMemory;
+
+	constructor(private readonly options: LlamaCppEngineOptions = {}) {
+		this.jinjaTemplates = new JinjaTemplateMemory(
+			join(options.home ?? readSetting("home"), "cache", "chat-wrappers.json"),
+			engineVersions().nodeLlamaCpp,
+		);
+	}
 
 	load(modelPath: string, options: LoadOptions = {}, call: CallOptions = {}): Promise<LoadedModel> {
 		const path = resolve(modelPath);
@@ -201,11 +211,14 @@ export class LlamaCppEngine implements Engine {
 								bos: header.specialTokens.bos?.text,
 								eos: header.specialTokens.eos?.text,
 							},
+				jinjaWrapper: template !== undefined && this.jinjaTemplates.has(template),
 			},
 			log,
 			call.signal,
 			call.onLoadProgress,
 		);
+		if (template !== undefined && loaded.template.source === "gguf" && loaded.template.wrapper === "JinjaTemplate")
+			this.jinjaTemplates.add(template);
 		const info: LoadedModel = { id, path, pid: client.pid, loadTimeMs: performance.now() - started, ...loaded };
 		this.models.set(id, { info, client, seed: options.seed, vocabSize: header.vocabSize });
 		client.onExit(() => {

@@ -113,7 +113,7 @@ export class RunnerModel {
 			threads,
 			flashAttention: options.flashAttention ?? "auto",
 		});
-		const chatWrapper = resolveModelChatWrapper(model);
+		const chatWrapper = resolveModelChatWrapper(model, options.jinjaWrapper);
 		const hasTemplate = typeof model.fileInfo.metadata.tokenizer?.chat_template === "string";
 		const template: TemplateInfo = { source: hasTemplate ? "gguf" : "fallback", wrapper: chatWrapper.wrapperName };
 		const info: RunnerLoaded = {

@@ -8,8 +8,14 @@ import { type ChatWrapper, JinjaTemplateChatWrapper, type LlamaModel, resolveCha
  * Qwen's gets ChatMLChatWrapper, and the model's `<think>…</think>` would be answer text. Then
  * the Jinja template's own wrapper is used, which reads the tags from how the template renders
  * `reasoning_content` (or finds known tags among the model's tokens), as its thought segments.
+ * `knownJinja`: an earlier "auto" resolution of this template gave the Jinja wrapper (see
+ * JinjaTemplateMemory), so it is asked for by name.
  */
-export function resolveModelChatWrapper(model: LlamaModel): ChatWrapper {
+export function resolveModelChatWrapper(model: LlamaModel, knownJinja = false): ChatWrapper {
+	if (knownJinja) {
+		const jinja = resolveChatWrapper(model, { type: "jinjaTemplate", warningLogs: false });
+		if (jinja instanceof JinjaTemplateChatWrapper) return jinja;
+	}
 	const resolved = resolveChatWrapper(model);
 	if (resolved.settings.segments?.thought || resolved instanceof JinjaTemplateChatWrapper) return resolved;
 	if (typeof model.fileInfo.metadata.tokenizer?.chat_template !== "string") return resolved;

@@ -33,6 +33,8 @@ export interface RunnerLoadOptions {
 	logLevel: LogLevel;
 	/** The GGUF's chat template and the tokens it refers to, rendered once on trial before the weights load. */
 	chatTemplate?: { template: string; bos?: string; eos?: string };
+	/** The template is known to resolve to node-llama-cpp's Jinja wrapper: ask for it by name, skipping "auto" (~0.8 s). */
+	jinjaWrapper?: boolean;
 }
 
 export type RunnerGenerateInput =
