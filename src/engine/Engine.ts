@@ -228,7 +228,7 @@ export interface Engine {
 	chat(id: string, request: ChatRequest, call?: CallOptions): Generation;
 	complete(id: string, request: CompletionRequest, call?: CallOptions): Generation;
 	/** The prompt a chat request would give the model, as text and tokens. */
-	renderChat(id: string, messages: ChatMessage[]): Promise<RenderedPrompt>;
+	renderChat(id: string, messages: ChatMessage[], tools?: ToolDefinition[]): Promise<RenderedPrompt>;
 	tokenize(id: string, text: string, options?: { special?: boolean }): Promise<number[]>;
 	countTokens(id: string, text: string): Promise<number>;
 	embed(id: string, inputs: string[]): Promise<number[][]>;

@@ -64,6 +64,17 @@ describe("the @anthropic-ai/sdk client, on a real model", () => {
 			{ messages: QUESTION },
 			{ system: "You are brief.", messages: QUESTION },
 			{ messages: [...QUESTION, { role: "assistant" as const, content: "Taiwan is" }] },
+			// Tools are documented in the prompt; count_tokens counts them as generation does.
+			{
+				messages: QUESTION,
+				tools: [
+					{
+						name: "get_weather",
+						description: "The weather in a city",
+						input_schema: { type: "object" as const, properties: { city: { type: "string" } } },
+					},
+				],
+			},
 		];
 		for (const request of requests) {
 			const { input_tokens } = await anthropic.messages.countTokens({ model: PHI3_KEY, ...request });

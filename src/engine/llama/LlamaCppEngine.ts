@@ -15,6 +15,7 @@ import type {
 	LoadedModel,
 	LoadOptions,
 	RenderedPrompt,
+	ToolDefinition,
 } from "../Engine.js";
 import { ModelNotLoadedError } from "../errors/ModelNotLoadedError.js";
 import { Generation } from "../Generation.js";
@@ -101,8 +102,8 @@ export class LlamaCppEngine implements Engine {
 		return this.generate(id, { kind: "completion", prompt }, sampling, call);
 	}
 
-	async renderChat(id: string, messages: ChatMessage[]): Promise<RenderedPrompt> {
-		return (await this.get(id).client.request<"rendered">({ type: "render", messages })).prompt;
+	async renderChat(id: string, messages: ChatMessage[], tools?: ToolDefinition[]): Promise<RenderedPrompt> {
+		return (await this.get(id).client.request<"rendered">({ type: "render", messages, tools })).prompt;
 	}
 
 	async tokenize(id: string, text: string, options: { special?: boolean } = {}): Promise<number[]> {

@@ -108,7 +108,7 @@ async function handle(request: RunnerRequest): Promise<void> {
 				return;
 			}
 			case "render": {
-				const { stopTriggers: _, ...prompt } = model.render(request.messages);
+				const { stopTriggers: _, ...prompt } = model.render(request.messages, request.tools);
 				send({ type: "rendered", id, prompt });
 				return;
 			}

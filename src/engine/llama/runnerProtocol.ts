@@ -49,7 +49,7 @@ export type RunnerRequest =
 	| { type: "load"; options: RunnerLoadOptions }
 	| { type: "generate"; id: number; input: RunnerGenerateInput; sampling: ResolvedSampling }
 	| { type: "abort"; id: number }
-	| { type: "render"; id: number; messages: ChatMessage[] }
+	| { type: "render"; id: number; messages: ChatMessage[]; tools?: ToolDefinition[] }
 	| { type: "tokenize"; id: number; text: string; special: boolean }
 	| { type: "embed"; id: number; inputs: string[] }
 	| { type: "shutdown" };

@@ -72,10 +72,11 @@ async function countTokens(ctx: ServerContext, c: Context): Promise<Response> {
 }
 
 /**
- * The prompt's tokens as generation counts them: the chat rendered with the model's template, the
- * beginning token included. The engine renders without tools, which the real engine's generation
- * also describes to the model: with tools, this counts short of it.
+ * The prompt's tokens as generation counts them: the chat rendered with the model's template (the
+ * tools documented in it, as generation documents them), the beginning token included.
  */
 async function countPromptTokens(ctx: ServerContext, modelId: string, prompt: AnthropicPrompt): Promise<number> {
-	return (await ctx.scheduler.engine.renderChat(modelId, prompt.messages)).tokens.length;
+	// With tool_choice "none" no tool is offered, so none is documented in the prompt.
+	const tools = prompt.toolChoice === "none" ? undefined : prompt.tools;
+	return (await ctx.scheduler.engine.renderChat(modelId, prompt.messages, tools)).tokens.length;
 }
