@@ -4,6 +4,7 @@ import type { HubClient } from "../hub/HubClient.js";
 import type { ModelSpec } from "../hub/modelSpec.js";
 import { type HubFileWithFit, type RepoFiles, repoFilesWithFit } from "../hub/repoFilesWithFit.js";
 import type { MachineMemory } from "../models/fit/machineMemory.js";
+import { assertSafeRelativePath, parseRepoId } from "../models/safeNames.js";
 
 /** What a download of a named model would fetch: the repo's files with their fit, and the one chosen. */
 export interface DownloadPlan {
@@ -26,6 +27,9 @@ export async function planDownload(
 	spec: ModelSpec,
 	memory: MachineMemory,
 ): Promise<DownloadPlan> {
+	// A name that could never be a safe file in the store is the caller's mistake (400), not a missing file.
+	parseRepoId(spec.repo);
+	if (spec.file !== undefined) assertSafeRelativePath(spec.file, "file name");
 	const listing = await repoFilesWithFit(hub, spec.repo, memory);
 	const file = chooseHubFile(listing.files, spec.repo, spec);
 	return { repo: spec.repo, listing, file, downloaded: downloads.isDownloaded(spec.repo, file) };

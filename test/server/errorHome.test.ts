@@ -48,6 +48,25 @@ describe("a file or quantization the repo does not have is 404 at every door", (
 		expect(response.status).toBe(404);
 	});
 
+	it.each([
+		["../../etc/passwd", "it must be a plain name"],
+		["/etc/passwd", "an absolute path"],
+		["C:evil.gguf", "a drive letter"],
+		["a\u0000b.gguf", "a NUL byte"],
+	])("POST /hearth/downloads with the file name %j: 400 invalid_name saying why, the hub never asked", async (file, why) => {
+		const before = hub.requests.length;
+		const response = await call("POST", "/hearth/downloads", { repo: PHI3_REPO, file });
+		expect(response.status).toBe(400);
+		const body = (await response.json()) as { error: { code: string; message: string } };
+		expect(body.error.code).toBe("invalid_name");
+		expect(body.error.message).toContain(why);
+		expect(hub.requests.length).toBe(before);
+	});
+
+	it("a repo name that is no publisher/repo: 400", async () => {
+		expect((await call("POST", "/hearth/downloads", { repo: "../../x" })).status).toBe(400);
+	});
+
 	it("Ollama's /api/pull of a quant the repo lacks: 404 in Ollama's shape", async () => {
 		const response = await call("POST", "/api/pull", { model: `hf.co/${PHI3_REPO}:Q9_9`, stream: false });
 		expect(response.status).toBe(404);
