@@ -152,10 +152,9 @@ describe("tools", () => {
 });
 
 describe("thinking", () => {
-	// The FakeEngine's thinker option, named here so that this file compiles before the engine work has it.
+	// The FakeEngine's thinker option: models whose path matches write reasoning first.
 	const thinkingLlama = { thinker: /tiny-llama/, tokenDelayMs: 0 };
 
-	// Needs the engine's reasoning chunks (FakeEngine's thinker).
 	it("answers reasoning as a thinking block, streamed as thinking_delta", async () => {
 		await server.engine.with(thinkingLlama, async () => {
 			const ask = sampled({ model: LLAMA_KEY, max_tokens: 40, messages: QUESTION }, { temperature: 0 });

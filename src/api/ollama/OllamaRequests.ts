@@ -26,6 +26,9 @@ export type OllamaOptions = z.infer<typeof OllamaOptions>;
 /** Ollama's keep_alive: seconds, or a duration such as "5m", "1h30m", "0" (unload now), "-1" (forever). */
 export const KeepAlive = z.union([z.number(), z.string()]);
 
+/** `think`: whether a thinking model's reasoning is returned (as `thinking`); levels count as true. */
+export const OllamaThink = z.union([z.boolean(), z.enum(["low", "medium", "high"])]);
+
 /** `format`: "json", or a JSON schema the output must match. */
 export const OllamaFormat = z.union([z.literal("json"), z.literal(""), z.record(z.string(), z.unknown())]);
 
@@ -43,6 +46,7 @@ export const OllamaChatRequest = z.looseObject({
 	options: OllamaOptions.optional(),
 	keep_alive: KeepAlive.optional(),
 	tools: z.array(z.unknown()).max(0, "tools are not supported").optional(),
+	think: OllamaThink.optional(),
 });
 export type OllamaChatRequest = z.infer<typeof OllamaChatRequest>;
 
@@ -58,6 +62,7 @@ export const OllamaGenerateRequest = z.looseObject({
 	keep_alive: KeepAlive.optional(),
 	images: z.array(z.string()).max(0, "images are not supported").optional(),
 	suffix: z.string().max(0, "suffix (fill-in-the-middle) is not supported").optional(),
+	think: OllamaThink.optional(),
 });
 export type OllamaGenerateRequest = z.infer<typeof OllamaGenerateRequest>;
 

@@ -78,7 +78,8 @@ const ChatHead = z.object({
 	model: z.string(),
 	/** ISO 8601. */
 	created_at: z.string(),
-	message: z.object({ role: z.literal("assistant"), content: z.string() }),
+	/** `thinking`: a thinking model's reasoning, apart from `content` (unless the request said `think: false`). */
+	message: z.object({ role: z.literal("assistant"), content: z.string(), thinking: z.string().optional() }),
 });
 
 /** POST /api/chat: each streamed line before the last, and the last (or the only one, unstreamed). */
@@ -88,7 +89,13 @@ export const OllamaChatFinal = ChatHead.extend({ done: z.literal(true), done_rea
 );
 export type OllamaChatFinal = z.infer<typeof OllamaChatFinal>;
 
-const GenerateHead = z.object({ model: z.string(), created_at: z.string(), response: z.string() });
+const GenerateHead = z.object({
+	model: z.string(),
+	created_at: z.string(),
+	response: z.string(),
+	/** A thinking model's reasoning, apart from `response`. */
+	thinking: z.string().optional(),
+});
 
 /** POST /api/generate: the same as chat, with `response` for `message`. */
 export const OllamaGenerateChunk = GenerateHead.extend({ done: z.literal(false) });

@@ -111,7 +111,7 @@ export function ollamaRoutes(ctx: ServerContext): Hono {
 		const startedAt = performance.now();
 		const abort = abortOnDisconnect(c.req.raw.signal);
 		const scheduled = await ctx.scheduler.chat(body.model, { ...sampling, messages }, { signal: abort.signal, ttlSeconds, load });
-		return respond(c, body.model, scheduled, startedAt, body.stream, abort, chatFields);
+		return respond(c, body.model, scheduled, startedAt, body.stream, abort, chatFields, body.think !== false);
 	});
 
 	app.post("/api/generate", async (c) => {
@@ -136,7 +136,7 @@ export function ollamaRoutes(ctx: ServerContext): Hono {
 					},
 					options,
 				);
-		return respond(c, body.model, scheduled, startedAt, body.stream, abort, generateFields);
+		return respond(c, body.model, scheduled, startedAt, body.stream, abort, generateFields, body.think !== false);
 	});
 
 	app.post("/api/embed", async (c) => {
@@ -251,15 +251,16 @@ async function loadOrUnload(
 }
 
 /** The fields after `created_at` of one line: the text, then, on the last line, `done` and why, in Ollama's order. */
-type AnswerFields = (text: string, end?: OllamaDoneReason) => Record<string, unknown>;
+type AnswerFields = (text: string, end?: OllamaDoneReason, thinking?: string) => Record<string, unknown>;
 
 // Ollama's ChatResponse declares done_reason before done; its GenerateResponse after (Go writes fields in order).
-const chatFields: AnswerFields = (text, end) => ({
-	message: { role: "assistant", content: text },
+const chatFields: AnswerFields = (text, end, thinking) => ({
+	message: { role: "assistant", content: text, ...(thinking ? { thinking } : {}) },
 	...(end ? { done_reason: end, done: true } : { done: false }),
 });
-const generateFields: AnswerFields = (text, end) => ({
+const generateFields: AnswerFields = (text, end, thinking) => ({
 	response: text,
+	...(thinking ? { thinking } : {}),
 	done: end !== undefined,
 	...(end ? { done_reason: end } : {}),
 });
@@ -273,20 +274,27 @@ function respond(
 	stream: boolean,
 	abort: AbortController,
 	fields: AnswerFields,
+	think: boolean,
 ): Promise<Response> | Response {
-	const final = async (text: string) => {
+	const final = async (text: string, thinking?: string) => {
 		const result = await generation;
 		return {
 			model: name,
 			created_at: new Date().toISOString(),
-			...fields(text, stopReasonIn("ollama", result.stats.stopReason)),
+			...fields(text, stopReasonIn("ollama", result.stats.stopReason), thinking),
 			...ollamaTimings(result, loadMs, startedAt),
 		};
 	};
-	if (!stream) return generation.then(async (result) => c.json(await final(result.text)));
+	// `think: false` hides a thinking model's reasoning; it cannot stop the model from thinking.
+	if (!stream) return generation.then(async (result) => c.json(await final(result.text, think ? result.reasoning : undefined)));
 	return streamFrames(c, {
 		frames: (async function* () {
-			for await (const text of generation) yield line({ model: name, created_at: new Date().toISOString(), ...fields(text) });
+			for await (const chunk of generation.chunks()) {
+				const created_at = new Date().toISOString();
+				if (chunk.type === "text") yield line({ model: name, created_at, ...fields(chunk.text) });
+				else if (chunk.type === "reasoning" && think)
+					yield line({ model: name, created_at, ...fields("", undefined, chunk.text) });
+			}
 			yield line(await final(""));
 		})(),
 		...ndjson(abort),
