@@ -8,7 +8,7 @@ import { ResponseStore } from "../chats/ResponseStore.js";
 import { readConfigFile } from "../config/readConfigFile.js";
 import { readSetting } from "../config/settings.js";
 import { VERSION } from "../config/version.js";
-import type { Engine } from "../engine/Engine.js";
+import type { Engine, EngineInfo } from "../engine/Engine.js";
 import { LlamaCppEngine } from "../engine/llama/LlamaCppEngine.js";
 import { Scheduler } from "../engine/Scheduler.js";
 import { DownloadManager } from "../hub/DownloadManager.js";
@@ -84,12 +84,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 		token: setting("hfToken"),
 		contextLength: setting("contextLength"),
 	});
-	// The first description probes the hardware; the CLI's listings reuse what it found.
-	const described = engine.describe().then((info) => {
-		saveEngineInfo(store.home, setting("gpu"), info);
-		return info;
-	});
-	const machine = () => describeMachine({ describe: () => described });
+	// Probed on first use, not at start: finding the GPU loads llama.cpp's binding into this process,
+	// which a server that is only asked to chat never needs. The CLI's listings reuse what it found.
+	let described: Promise<EngineInfo> | undefined;
+	const machine = () =>
+		describeMachine({
+			describe: () =>
+				(described ??= engine.describe().then((info) => {
+					saveEngineInfo(store.home, setting("gpu"), info);
+					return info;
+				})),
+		});
 	const scheduler = new Scheduler(engine, (identifier) => store.resolve(identifier), {
 		ttlSeconds: setting("ttlSeconds"),
 		maxLoadedModels: setting("maxModels"),
