@@ -1,6 +1,4 @@
 import { mkdtempSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -9,25 +7,19 @@ import { HubError } from "../../src/hub/errors/HubError.js";
 import { HubClient, type HubFile } from "../../src/hub/HubClient.js";
 import type { FakeHub } from "../fixtures/fakeHub.js";
 import { PHI3_Q4, PHI3_REPO, startFakeHub } from "../fixtures/startFakeHub.js";
+import { startRecordingServer } from "../fixtures/startRecordingServer.js";
 
 const GiB = 2 ** 30;
 const SHA = "a".repeat(64);
 
 let hub: FakeHub;
 let client: HubClient;
-let other: Server;
-let otherUrl: string;
-const otherHits: string[] = [];
+let other: Awaited<ReturnType<typeof startRecordingServer>>;
 
 beforeAll(async () => {
 	hub = await startFakeHub();
 	client = new HubClient({ endpoint: hub.url });
-	other = createServer((req, res) => {
-		otherHits.push(`${req.method} ${req.url}`);
-		res.end("[]");
-	});
-	await new Promise<void>((r) => other.listen(0, "127.0.0.1", r));
-	otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+	other = await startRecordingServer("[]");
 });
 afterAll(async () => {
 	other.close();
@@ -37,7 +29,7 @@ afterEach(() => {
 	hub.faults.clear();
 	hub.apiFaults.clear();
 	hub.requests.length = 0;
-	otherHits.length = 0;
+	other.hits.length = 0;
 });
 
 /** The error `work` fails with, and by how much the process's resident memory peaked above where it started. */
@@ -90,10 +82,10 @@ describe("hub replies are read up to a cap, in bounded memory", () => {
 	});
 
 	it("follows pagination links only on the endpoint", async () => {
-		hub.apiFaults.set("tree", { linkNext: `${otherUrl}/api/models/x/y/tree/main?cursor=1` });
+		hub.apiFaults.set("tree", { linkNext: `${other.url}/api/models/x/y/tree/main?cursor=1` });
 		const error = await client.files(PHI3_REPO).catch((e: unknown) => e);
 		expect((error as HubError).kind).toBe("unsafe_redirect");
-		expect(otherHits).toEqual([]);
+		expect(other.hits).toEqual([]);
 	});
 });
 

@@ -1,11 +1,10 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { HubError } from "../../src/hub/errors/HubError.js";
 import { HubClient, type HubFile } from "../../src/hub/HubClient.js";
 import { InvalidModelFileError } from "../../src/models/InvalidModelFileError.js";
 import type { FakeHub } from "../fixtures/fakeHub.js";
 import { PHI3_Q4, PHI3_REPO, startFakeHub } from "../fixtures/startFakeHub.js";
+import { startRecordingServer } from "../fixtures/startRecordingServer.js";
 
 const BIG = "probe/Big-Vocab-GGUF";
 const BIG_FILE = "big-vocab-Q4_0.gguf";
@@ -13,9 +12,7 @@ const BIG_FILE = "big-vocab-Q4_0.gguf";
 let hub: FakeHub;
 let client: HubClient;
 let q4: HubFile;
-let other: Server;
-let otherUrl: string;
-const otherHits: string[] = [];
+let other: Awaited<ReturnType<typeof startRecordingServer>>;
 
 /**
  * The file with one more metadata entry of `padding` bytes at the head of its header, as a model
@@ -42,12 +39,7 @@ beforeAll(async () => {
 	hub.addRepo(BIG, {
 		files: { [BIG_FILE]: withBigHeader(original, 6 * 2 ** 20), "fake-Q4_0.gguf": Buffer.from("<html>hi</html>") },
 	});
-	other = createServer((req, res) => {
-		otherHits.push(`${req.method} ${req.url}`);
-		res.end("secret");
-	});
-	await new Promise<void>((r) => other.listen(0, "127.0.0.1", r));
-	otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+	other = await startRecordingServer("secret");
 });
 afterAll(async () => {
 	other.close();
@@ -56,16 +48,16 @@ afterAll(async () => {
 afterEach(() => {
 	hub.faults.clear();
 	hub.requests.length = 0;
-	otherHits.length = 0;
+	other.hits.length = 0;
 });
 
 describe("HubClient.header: remote GGUF headers through Hearth's own fetch", () => {
 	it("does not follow a redirect that only GET gets, to another port on loopback (the probe's SSRF)", async () => {
-		hub.faults.set(PHI3_Q4, { getRedirectTo: `${otherUrl}/latest/meta-data/` });
+		hub.faults.set(PHI3_Q4, { getRedirectTo: `${other.url}/latest/meta-data/` });
 		const error = await client.header(PHI3_REPO, q4).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(HubError);
 		expect((error as HubError).kind).toBe("unsafe_redirect");
-		expect(otherHits).toEqual([]);
+		expect(other.hits).toEqual([]);
 	});
 
 	it("refuses redirects to loopback, private and link-local addresses and localhost names, https or not", async () => {

@@ -1,23 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { AnthropicStreamEvent } from "../../src/api/anthropic/AnthropicStreamEvent.js";
-import type { GenerationChunk, GenerationResult, GenerationStats } from "../../src/engine/Engine.js";
+import type { GenerationChunk, GenerationResult } from "../../src/engine/Engine.js";
 import { AnthropicStreamTranslator } from "../../src/server/anthropic/AnthropicStreamTranslator.js";
 import { toAnthropicMessage } from "../../src/server/anthropic/toAnthropicMessage.js";
+import { generationStats } from "../fixtures/generationStats.js";
 
 // The stream translator without HTTP: a generation's pieces (text, reasoning, tool call pieces, or
 // calls given whole at the end) as Anthropic's events, in Anthropic's order.
-const stats = (over: Partial<GenerationStats> = {}): GenerationStats => ({
-	promptTokens: 10,
-	generatedTokens: 3,
-	timeToFirstTokenMs: 1,
-	tokensPerSecond: 1,
-	totalMs: 2,
-	stopReason: "eos",
-	seed: 1,
-	truncatedPromptTokens: 0,
-	cachedPromptTokens: 0,
-	...over,
-});
+const stats = generationStats;
 const head = { id: "msg_1", model: "m" };
 const options = { stopSequences: [] as string[], thinking: true };
 

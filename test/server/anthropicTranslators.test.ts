@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { AnthropicMessagesRequest } from "../../src/api/anthropic/AnthropicMessagesRequest.js";
-import type { GenerationResult, GenerationStats } from "../../src/engine/Engine.js";
+import type { GenerationResult } from "../../src/engine/Engine.js";
 import { fromAnthropicRequest } from "../../src/server/anthropic/fromAnthropicRequest.js";
 import { toAnthropicMessage } from "../../src/server/anthropic/toAnthropicMessage.js";
+import { generationStats } from "../fixtures/generationStats.js";
 
 // The Anthropic translators without HTTP: request → ChatRequest, result → message (the stream
 // translator is in anthropicStreamTranslator).
@@ -171,18 +172,7 @@ describe("fromAnthropicRequest", () => {
 	});
 });
 
-const stats = (over: Partial<GenerationStats> = {}): GenerationStats => ({
-	promptTokens: 10,
-	generatedTokens: 3,
-	timeToFirstTokenMs: 1,
-	tokensPerSecond: 1,
-	totalMs: 2,
-	stopReason: "eos",
-	seed: 1,
-	truncatedPromptTokens: 0,
-	cachedPromptTokens: 0,
-	...over,
-});
+const stats = generationStats;
 const head = { id: "msg_1", model: "m" };
 const options = { stopSequences: [] as string[], thinking: true };
 

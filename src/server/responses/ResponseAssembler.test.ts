@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { generationStats } from "../../../test/fixtures/generationStats.js";
 import { ResponsesStreamEvent } from "../../api/openai/ResponsesEvents.js";
 import type { ResponsesEcho } from "../../api/openai/ResponsesObject.js";
 import type { GenerationChunk, GenerationResult, StopReason, ToolCall } from "../../engine/Engine.js";
@@ -39,17 +40,7 @@ function result(
 		text: extra.text ?? "",
 		...(extra.reasoning ? { reasoning: extra.reasoning } : {}),
 		...(extra.toolCalls ? { toolCalls: extra.toolCalls } : {}),
-		stats: {
-			promptTokens: 11,
-			generatedTokens: 5,
-			timeToFirstTokenMs: 1,
-			tokensPerSecond: 1,
-			totalMs: 2,
-			stopReason,
-			seed: 1,
-			truncatedPromptTokens: 0,
-			cachedPromptTokens: 4,
-		},
+		stats: generationStats({ promptTokens: 11, generatedTokens: 5, stopReason, cachedPromptTokens: 4 }),
 	};
 }
 
