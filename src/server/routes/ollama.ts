@@ -76,7 +76,7 @@ export function ollamaRoutes(ctx: ServerContext): Hono {
 
 	app.post("/api/show", async (c) => {
 		const { model: name } = OllamaModelRequest.parse(await readJson(c));
-		const model = await resolveOr404(ctx, name);
+		const model = await ctx.store.resolve(name).catch(ollamaNotFound(name));
 		const info = model.info;
 		const architecture = info?.architecture ?? "unknown";
 		const show: OllamaShowResponse = {
@@ -168,8 +168,7 @@ export function ollamaRoutes(ctx: ServerContext): Hono {
 
 	app.delete("/api/delete", async (c) => {
 		const { model: name } = OllamaModelRequest.parse(await readJson(c));
-		await resolveOr404(ctx, name);
-		await deleteModel(ctx.store, name, ctx.scheduler);
+		await deleteModel(ctx.store, name, ctx.scheduler).catch(ollamaNotFound(name));
 		return c.body(null, 200);
 	});
 
@@ -224,13 +223,12 @@ export function ollamaRoutes(ctx: ServerContext): Hono {
 	return app;
 }
 
-async function resolveOr404(ctx: ServerContext, name: string) {
-	try {
-		return await ctx.store.resolve(name);
-	} catch (error) {
+/** A missing model in Ollama's own words (`model 'x' not found`); any other error as it is. */
+function ollamaNotFound(name: string): (error: unknown) => never {
+	return (error) => {
 		if (error instanceof ModelNotFoundError) throw new HttpError(404, `model '${name}' not found`, "model_not_found");
 		throw error;
-	}
+	};
 }
 
 /** An empty prompt or message list loads the model (or, with keep_alive 0, unloads it), as in Ollama. */
