@@ -232,6 +232,12 @@ export interface Engine {
 	tokenize(id: string, text: string, options?: { special?: boolean }): Promise<number[]>;
 	countTokens(id: string, text: string): Promise<number>;
 	embed(id: string, inputs: string[]): Promise<number[][]>;
+	/**
+	 * How relevant each document is to the query, from 0 to 1, in the documents' order: a reranker
+	 * model's score (its classification head over query and document together). A model without a
+	 * ranking head fails with NotARerankerError.
+	 */
+	rank(id: string, query: string, documents: string[]): Promise<number[]>;
 	/** Called when a model leaves memory, asked or not (`reason` says which). */
 	onUnload(listener: (id: string, reason: "requested" | "crashed") => void): () => void;
 	/** The backend and versions, for fit verdicts and status pages; may probe the hardware once. */

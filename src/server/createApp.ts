@@ -14,6 +14,7 @@ import { settingsRoutes } from "./routes/native/settingsRoutes.js";
 import { systemRoutes } from "./routes/native/systemRoutes.js";
 import { ollamaRoutes } from "./routes/ollama.js";
 import { openAIRoutes } from "./routes/openai.js";
+import { rerankRoutes } from "./routes/rerank.js";
 import { responsesRoutes } from "./routes/responses.js";
 import { webUiRoutes } from "./routes/webUi.js";
 import type { ServerContext } from "./ServerContext.js";
@@ -36,6 +37,11 @@ export function errorResponseFor(path: string, error: HttpError): Response {
 	if (path.startsWith("/api/") && !path.startsWith("/api/v0/"))
 		return Response.json({ error: error.message }, { status: error.status, headers: error.headers });
 	return openAIErrorResponse(error);
+}
+
+/** Paths the API key guards: every dialect's (llama-server's rerank paths among them). The UI's files and /health are public. */
+function isApiPath(path: string): boolean {
+	return /^\/(v1|api|hearth|rerank|reranking)(\/|$)/.test(path);
 }
 
 /** The HTTP app: the gate, then the routes of every dialect, on one port. */
@@ -62,15 +68,14 @@ export function createApp(ctx: ServerContext, options: AppOptions): Hono {
 		}),
 	);
 	// The UI's files are public; what it does goes through the API, which the key guards.
-	app.use(
-		securityGate({ ...options.security, openPaths: (path) => path === "/health" || !/^\/(v1|api|hearth)(\/|$)/.test(path) }),
-	);
+	app.use(securityGate({ ...options.security, openPaths: (path) => path === "/health" || !isApiPath(path) }));
 
 	app.get("/health", (c) => c.json({ status: "ok" }));
 	// The dialects other programs speak, each a translator around the same scheduler call.
 	// Before OpenAI's, whose catch-all answers every other /v1 path with 404.
 	app.route("/", anthropicRoutes(ctx));
 	app.route("/", responsesRoutes(ctx));
+	app.route("/", rerankRoutes(ctx));
 	app.route("/", openAIRoutes(ctx));
 	app.route("/", lmStudioRoutes(ctx));
 	app.route("/", ollamaRoutes(ctx));

@@ -6,6 +6,7 @@ import { MaxTokensTooLargeError } from "../engine/errors/MaxTokensTooLargeError.
 import { ModelLoadError } from "../engine/errors/ModelLoadError.js";
 import { ModelNotLoadedError } from "../engine/errors/ModelNotLoadedError.js";
 import { ModelTooLargeError } from "../engine/errors/ModelTooLargeError.js";
+import { NotARerankerError } from "../engine/errors/NotARerankerError.js";
 import { RunnerExitedError } from "../engine/errors/RunnerExitedError.js";
 import { ServerBusyError } from "../engine/errors/ServerBusyError.js";
 import { NoSuchHubFileError } from "../hub/chooseHubFile.js";
@@ -37,6 +38,7 @@ export function toHttpError(error: unknown): HttpError {
 	if (error instanceof ContextOverflowError) return new HttpError(400, error.message, "context_length_exceeded", "messages", {});
 	if (error instanceof MaxTokensTooLargeError) return new HttpError(400, error.message, "max_tokens_too_large", "max_tokens");
 	if (error instanceof InvalidSchemaError) return new HttpError(400, error.message, "invalid_schema", "response_format");
+	if (error instanceof NotARerankerError) return new HttpError(400, error.message, "model_not_reranker", "model");
 	if (error instanceof RangeError) return new HttpError(400, error.message, "invalid_value");
 	if (error instanceof UnsafeNameError) return new HttpError(400, error.message, "invalid_name");
 	if (error instanceof AmbiguousModelError) return new HttpError(400, error.message, "ambiguous_model", "model");

@@ -18,6 +18,7 @@ import type {
 	ToolDefinition,
 } from "../Engine.js";
 import { ModelNotLoadedError } from "../errors/ModelNotLoadedError.js";
+import { NotARerankerError } from "../errors/NotARerankerError.js";
 import { Generation } from "../Generation.js";
 import { resolveSampling } from "../resolveSampling.js";
 import { detectGpu, type GpuInfo } from "./detectGpu.js";
@@ -117,6 +118,17 @@ export class LlamaCppEngine implements Engine {
 
 	async embed(id: string, inputs: string[]): Promise<number[][]> {
 		return (await this.get(id).client.request<"embeddings">({ type: "embed", inputs })).vectors;
+	}
+
+	async rank(id: string, query: string, documents: string[]): Promise<number[]> {
+		try {
+			return (await this.get(id).client.request<"ranking">({ type: "rank", query, documents })).scores;
+		} catch (error) {
+			// node-llama-cpp's words for a model without a ranking head.
+			if (error instanceof Error && /rankings? is not supported|not supported for encoder-decoder/i.test(error.message))
+				throw new NotARerankerError(id, error.message);
+			throw error;
+		}
 	}
 
 	onUnload(listener: UnloadListener): () => void {

@@ -6,6 +6,7 @@ import {
 	type LlamaContext,
 	type LlamaEmbeddingContext,
 	type LlamaModel,
+	type LlamaRankingContext,
 	type LlamaText,
 	SpecialToken,
 	SpecialTokensText,
@@ -64,6 +65,7 @@ export class RunnerModel {
 	private readonly sequences: SequencePool;
 	private readonly grammars: JsonGrammars;
 	private embeddingContext: Promise<LlamaEmbeddingContext> | undefined;
+	private rankingContext: Promise<LlamaRankingContext> | undefined;
 
 	private constructor(
 		private readonly llama: Llama,
@@ -177,6 +179,22 @@ export class RunnerModel {
 		const vectors: number[][] = [];
 		for (const input of inputs) vectors.push([...(await context.getEmbeddingFor(input)).vector]);
 		return vectors;
+	}
+
+	/** Scores in the documents' order; the ranking context is made on the first call and kept. */
+	async rank(query: string, documents: string[]): Promise<number[]> {
+		this.rankingContext ??= this.model.createRankingContext({
+			contextSize: Math.min(this.info.contextLength, 2048),
+			threads: this.info.threads,
+		});
+		let context: LlamaRankingContext;
+		try {
+			context = await this.rankingContext;
+		} catch (error) {
+			this.rankingContext = undefined; // a model without a ranking head fails every time, cheaply
+			throw error;
+		}
+		return await context.rankAll(query, documents);
 	}
 
 	async generate(
@@ -306,6 +324,7 @@ export class RunnerModel {
 
 	async dispose(): Promise<void> {
 		await (await this.embeddingContext)?.dispose();
+		await (await this.rankingContext?.catch(() => undefined))?.dispose();
 		await this.context.dispose();
 		await this.model.dispose();
 		await this.llama.dispose();

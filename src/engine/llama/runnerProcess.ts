@@ -118,6 +118,9 @@ async function handle(request: RunnerRequest): Promise<void> {
 			case "embed":
 				send({ type: "embeddings", id, vectors: await model.embed(request.inputs) });
 				return;
+			case "rank":
+				send({ type: "ranking", id, scores: await model.rank(request.query, request.documents) });
+				return;
 		}
 	} catch (error) {
 		send({ type: "failed", id, error: errorPayload(error) });

@@ -52,6 +52,7 @@ export type RunnerRequest =
 	| { type: "render"; id: number; messages: ChatMessage[]; tools?: ToolDefinition[] }
 	| { type: "tokenize"; id: number; text: string; special: boolean }
 	| { type: "embed"; id: number; inputs: string[] }
+	| { type: "rank"; id: number; query: string; documents: string[] }
 	| { type: "shutdown" };
 
 export type RunnerLoaded = Omit<LoadedModel, "id" | "path" | "pid" | "loadTimeMs"> & { template: TemplateInfo };
@@ -75,5 +76,6 @@ export type RunnerReply =
 	| { type: "rendered"; id: number; prompt: RenderedPrompt }
 	| { type: "tokens"; id: number; tokens: number[] }
 	| { type: "embeddings"; id: number; vectors: number[][] }
+	| { type: "ranking"; id: number; scores: number[] }
 	| { type: "failed"; id: number; error: RunnerErrorPayload }
 	| { type: "log"; level: LogLevel; message: string };
