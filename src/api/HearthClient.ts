@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { NativeChatEvent, type NativeChatRequest } from "./native/NativeChat.js";
-import { Conversation, ConversationExport, StoredMessage } from "./native/NativeChats.js";
+import { Conversation, ConversationExport, type NewMessage, StoredMessage } from "./native/NativeChats.js";
 import { type DownloadRequest, DownloadView, HubModelView, RepoFilesView } from "./native/NativeHub.js";
 import {
 	LoadedModelView,
@@ -81,8 +81,7 @@ export class HearthClient {
 	updateChat = (id: string, fields: Partial<Pick<Conversation, "title" | "model" | "systemPrompt" | "settings">>) =>
 		this.send("PATCH", `/hearth/chats/${id}`, fields, Conversation);
 	deleteChat = (id: string) => this.send("DELETE", `/hearth/chats/${id}`, undefined, undefined);
-	appendMessage = (id: string, message: Pick<StoredMessage, "role" | "content" | "stats">) =>
-		this.send("POST", `/hearth/chats/${id}/messages`, message, StoredMessage);
+	appendMessage = (id: string, message: NewMessage) => this.send("POST", `/hearth/chats/${id}/messages`, message, StoredMessage);
 	rewriteMessage = (id: string, messageId: string, content?: string) =>
 		this.send("POST", `/hearth/chats/${id}/rewrite`, { messageId, content }, StoredMessage.array());
 	branchChat = (id: string, messageId: string) => this.send("POST", `/hearth/chats/${id}/branch`, { messageId }, Conversation);
@@ -99,7 +98,7 @@ export class HearthClient {
 		return this.events("GET", "/hearth/downloads/events", undefined, DownloadView, signal);
 	}
 
-	/** A chat answer as events: start, fragments, then done with stats (or an error event). */
+	/** A chat answer as events: start, reasoning and fragments, then done with stats (or an error event). */
 	chat(request: NativeChatRequest, signal?: AbortSignal): AsyncGenerator<NativeChatEvent> {
 		return this.events("POST", "/hearth/chat", request, NativeChatEvent, signal);
 	}

@@ -1,11 +1,43 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { ConversationExport } from "../api/native/NativeChats.js";
 import { ChatStore, ConversationNotFoundError } from "./ChatStore.js";
 
 const dbPath = () => join(mkdtempSync(join(tmpdir(), "hearth-chats-")), "hearth.db");
+const THOUGHT = "The user asks about an island. Taiwan is east of China.";
+
+/**
+ * A hearth.db as Hearth wrote it before answers kept their reasoning (schema version 1), with one
+ * conversation of two messages. Written out here, not taken from ChatStore: it is what databases
+ * on disk hold, whatever the code says now.
+ */
+function versionOneDatabase(path: string): void {
+	const db = new Database(path);
+	db.pragma("journal_mode = WAL");
+	db.exec(`CREATE TABLE conversations (
+		id TEXT PRIMARY KEY, title TEXT NOT NULL, model TEXT, system_prompt TEXT, settings TEXT,
+		branched_from TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+	);
+	CREATE TABLE messages (
+		id TEXT PRIMARY KEY,
+		conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+		position INTEGER NOT NULL,
+		role TEXT NOT NULL CHECK (role IN ('system', 'user', 'assistant')),
+		content TEXT NOT NULL,
+		stats TEXT,
+		created_at TEXT NOT NULL,
+		UNIQUE (conversation_id, position)
+	);
+	CREATE INDEX conversations_by_update ON conversations(updated_at DESC);
+	INSERT INTO conversations VALUES ('old', 'Old chat', NULL, NULL, NULL, NULL, '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z');
+	INSERT INTO messages VALUES ('q', 'old', 0, 'user', 'where is taiwan', NULL, '2025-01-01T00:00:00.000Z');
+	INSERT INTO messages VALUES ('a', 'old', 1, 'assistant', 'East Asia', NULL, '2025-01-01T00:00:01.000Z');`);
+	db.pragma("user_version = 1");
+	db.close();
+}
 const stats = {
 	promptTokens: 12,
 	generatedTokens: 30,
@@ -102,5 +134,57 @@ describe("ChatStore", () => {
 			...exported,
 			conversation: { ...exported.conversation, createdAt: expect.any(String), updatedAt: expect.any(String) },
 		});
+	});
+
+	it("keeps an answer's reasoning apart from its text, through a reopen, export, import and branch", () => {
+		const path = dbPath();
+		const store = new ChatStore(path);
+		const chat = store.create({ title: "Thinking" });
+		store.append(chat.id, { role: "user", content: "where is taiwan" });
+		const answer = store.append(chat.id, { role: "assistant", content: "East Asia", reasoning: THOUGHT, stats });
+		expect(answer).toMatchObject({ content: "East Asia", reasoning: THOUGHT });
+		store.close();
+		const reopened = new ChatStore(path);
+		expect(reopened.get(chat.id).messages.map((m) => [m.content, m.reasoning])).toEqual([
+			["where is taiwan", undefined],
+			["East Asia", THOUGHT],
+		]);
+		const exported = ConversationExport.parse(JSON.parse(JSON.stringify(reopened.export(chat.id))));
+		expect(exported.messages[1].reasoning).toBe(THOUGHT);
+		expect(reopened.get(reopened.import(exported).id).messages[1].reasoning).toBe(THOUGHT);
+		expect(reopened.get(reopened.branch(chat.id, answer.id).id).messages[1].reasoning).toBe(THOUGHT);
+		reopened.close();
+	});
+
+	it("forgets the reasoning of an answer whose text is edited", () => {
+		const store = new ChatStore(dbPath());
+		const chat = store.create();
+		store.append(chat.id, { role: "user", content: "where is taiwan" });
+		const answer = store.append(chat.id, { role: "assistant", content: "East Asia", reasoning: THOUGHT, stats });
+		expect(store.rewrite(chat.id, answer.id, "In East Asia.").at(-1)).toMatchObject({
+			content: "In East Asia.",
+			reasoning: undefined,
+			stats: undefined,
+		});
+	});
+
+	it("migrates a database written before reasoning was kept: old messages stay, new ones keep reasoning", () => {
+		const path = dbPath();
+		versionOneDatabase(path);
+		const store = new ChatStore(path);
+		expect(store.schemaVersion).toBe(2);
+		expect(store.get("old").messages.map((m) => [m.id, m.role, m.content, m.reasoning, m.stats])).toEqual([
+			["q", "user", "where is taiwan", undefined, undefined],
+			["a", "assistant", "East Asia", undefined, undefined],
+		]);
+		store.append("old", { role: "user", content: "and japan?" });
+		store.append("old", { role: "assistant", content: "Also East Asia", reasoning: THOUGHT, stats });
+		store.close();
+		// Opening it again applies nothing twice (a second ALTER TABLE would fail) and keeps what was written.
+		const reopened = new ChatStore(path);
+		expect(reopened.schemaVersion).toBe(2);
+		expect(reopened.get("old").messages.map((m) => m.reasoning)).toEqual([undefined, undefined, undefined, THOUGHT]);
+		expect(reopened.list().map((c) => c.title)).toEqual(["Old chat"]);
+		reopened.close();
 	});
 });

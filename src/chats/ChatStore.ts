@@ -29,9 +29,13 @@ interface MessageRow {
 	content: string;
 	created_at: string;
 	stats: string | null;
+	reasoning: string | null;
 }
 
-/** Schema changes, applied in order; `user_version` records how far a database has come. */
+/**
+ * Schema changes, applied in order; `user_version` records how far a database has come. A change is
+ * a new entry at the end, never an edit of one that databases already have.
+ */
 const MIGRATIONS = [
 	`CREATE TABLE conversations (
 		id TEXT PRIMARY KEY,
@@ -54,6 +58,9 @@ const MIGRATIONS = [
 		UNIQUE (conversation_id, position)
 	);
 	CREATE INDEX conversations_by_update ON conversations(updated_at DESC);`,
+	// A thinking model's reasoning beside its answer; NULL for messages that have none, and for
+	// every message written before it was kept.
+	"ALTER TABLE messages ADD COLUMN reasoning TEXT;",
 ];
 
 /**
@@ -72,16 +79,19 @@ export class ChatStore {
 		this.db.pragma("journal_mode = WAL");
 		this.db.pragma("foreign_keys = ON");
 		this.db.pragma("busy_timeout = 5000");
-		const version = this.db.pragma("user_version", { simple: true }) as number;
-		for (const [i, sql] of MIGRATIONS.entries()) {
-			if (i < version) continue;
-			this.db
-				.transaction(() => {
-					this.db.exec(sql);
-					this.db.pragma(`user_version = ${i + 1}`);
-				})
-				.immediate();
-		}
+		// Read and raised inside the write lock, so two processes opening an older file at once migrate it once.
+		this.db
+			.transaction(() => {
+				const version = this.db.pragma("user_version", { simple: true }) as number;
+				for (const sql of MIGRATIONS.slice(version)) this.db.exec(sql);
+				if (version < MIGRATIONS.length) this.db.pragma(`user_version = ${MIGRATIONS.length}`);
+			})
+			.immediate();
+	}
+
+	/** How far the schema has come: the number of migrations applied. */
+	get schemaVersion(): number {
+		return this.db.pragma("user_version", { simple: true }) as number;
 	}
 
 	get journalMode(): string {
@@ -127,7 +137,7 @@ export class ChatStore {
 		const row = this.db.prepare("SELECT * FROM conversations WHERE id = ?").get(id) as ConversationRow | undefined;
 		if (!row) throw new ConversationNotFoundError(id);
 		const messages = this.db
-			.prepare("SELECT id, role, content, created_at, stats FROM messages WHERE conversation_id = ? ORDER BY position")
+			.prepare("SELECT id, role, content, created_at, stats, reasoning FROM messages WHERE conversation_id = ? ORDER BY position")
 			.all(id) as MessageRow[];
 		return { conversation: toConversation(row), messages: messages.map(toMessage) };
 	}
@@ -154,7 +164,7 @@ export class ChatStore {
 
 	append(
 		conversationId: string,
-		message: Pick<StoredMessage, "role" | "content" | "stats"> & { createdAt?: string },
+		message: Pick<StoredMessage, "role" | "content" | "reasoning" | "stats"> & { createdAt?: string },
 	): StoredMessage {
 		return this.db
 			.transaction(() => {
@@ -170,9 +180,14 @@ export class ChatStore {
 					content: message.content,
 					created_at: message.createdAt ?? new Date().toISOString(),
 					stats: message.stats ? JSON.stringify(message.stats) : null,
+					reasoning: message.reasoning || null,
 				};
+				// Columns named: a migrated table has them in the order they were added.
 				this.db
-					.prepare("INSERT INTO messages VALUES (@id, @conversation_id, @position, @role, @content, @stats, @created_at)")
+					.prepare(
+						`INSERT INTO messages (id, conversation_id, position, role, content, stats, reasoning, created_at)
+						 VALUES (@id, @conversation_id, @position, @role, @content, @stats, @reasoning, @created_at)`,
+					)
 					.run({ ...row, conversation_id: conversationId, position });
 				this.touch(conversationId);
 				return toMessage(row);
@@ -180,13 +195,16 @@ export class ChatStore {
 			.immediate();
 	}
 
-	/** Edits a message and forgets everything after it: what "edit and resend" and "regenerate" need. */
+	/**
+	 * Edits a message and forgets everything after it: what "edit and resend" and "regenerate" need.
+	 * An edited message loses its stats and reasoning, which belonged to the text it had.
+	 */
 	rewrite(conversationId: string, messageId: string, content?: string): StoredMessage[] {
 		return this.db
 			.transaction(() => {
 				const position = this.positionOf(conversationId, messageId);
 				if (content !== undefined)
-					this.db.prepare("UPDATE messages SET content = ?, stats = NULL WHERE id = ?").run(content, messageId);
+					this.db.prepare("UPDATE messages SET content = ?, stats = NULL, reasoning = NULL WHERE id = ?").run(content, messageId);
 				this.db.prepare("DELETE FROM messages WHERE conversation_id = ? AND position > ?").run(conversationId, position);
 				this.touch(conversationId);
 				return this.get(conversationId).messages;
@@ -259,6 +277,7 @@ function toMessage(row: MessageRow): StoredMessage {
 		id: row.id,
 		role: row.role,
 		content: row.content,
+		reasoning: row.reasoning ?? undefined,
 		createdAt: row.created_at,
 		stats: row.stats ? JSON.parse(row.stats) : undefined,
 	};

@@ -1,16 +1,16 @@
-import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HearthClient } from "../../src/api/HearthClient.js";
 import { type RunningServer, startServer } from "../../src/server/startServer.js";
+import { chatPage } from "../fixtures/chatPage.js";
 import type { FakeHub } from "../fixtures/fakeHub.js";
+import { CHROMIUM, hasChromium, launchChromium } from "../fixtures/launchChromium.js";
 import { PHI3_Q4, PHI3_REPO, startFakeHub } from "../fixtures/startFakeHub.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = join(process.cwd(), "test-artifacts");
-const hasChromium = existsSync(CHROMIUM);
 const KEY = `${PHI3_REPO}/${PHI3_Q4}`;
 
 if (!hasChromium) {
@@ -35,18 +35,7 @@ describe.skipIf(!hasChromium)("web UI in a real browser", () => {
 			env: { HEARTH_HOME: home, HEARTH_OTHER_APPS: "off", HF_ENDPOINT: hub.url, HEARTH_THREADS: "1", HEARTH_LOG_LEVEL: "error" },
 			print: () => {},
 		});
-		browser = await chromium.launch({
-			executablePath: CHROMIUM,
-			args: [
-				"--headless",
-				"--no-sandbox",
-				"--disable-gpu",
-				"--disable-background-networking",
-				"--disable-component-update",
-				"--no-first-run",
-				"--disable-sync",
-			],
-		});
+		browser = await launchChromium();
 		page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
 		page.on("dialog", (dialog) => {
 			dialogs.push(`${dialog.type()}: ${dialog.message()}`);
@@ -62,19 +51,8 @@ describe.skipIf(!hasChromium)("web UI in a real browser", () => {
 
 	const tab = (name: string) => page.getByRole("button", { name, exact: true }).first().click();
 	const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-	const setMaxTokens = async (n: string) => {
-		if (!(await page.locator("details.settings").evaluate((d) => (d as unknown as { open: boolean }).open)))
-			await page.getByText("System prompt and sampling").click();
-		await page.getByLabel("maxTokens").fill(n);
-	};
-	const ask = async (text: string) => {
-		const before = await page.locator('li.message[data-role="assistant"]:not(.streaming)').count();
-		await page.getByLabel("Message", { exact: true }).fill(text);
-		await page.getByLabel("Message", { exact: true }).press("Enter");
-		await expect
-			.poll(() => page.locator('li.message[data-role="assistant"]:not(.streaming)').count(), { timeout: 30_000 })
-			.toBe(before + 1);
-	};
+	const setMaxTokens = (n: string) => chatPage(page).setMaxTokens(n);
+	const ask = (text: string) => chatPage(page).ask(text);
 
 	it("walks the reference journey: search, see fit, download with progress, chat twice, reload", async () => {
 		await tab("Discover");

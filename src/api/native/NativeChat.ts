@@ -36,14 +36,24 @@ export const GenerationStats = z.object({
 	truncatedPromptTokens: z.number(),
 	/** Prompt tokens reused from the cache (earlier turns of the same chat), not evaluated again. */
 	cachedPromptTokens: z.number().default(0),
+	/** Tokens of a thinking model's reasoning (the model's tokenizer counting its text); absent when it wrote none or they could not be counted. */
+	reasoningTokens: z.number().optional(),
 });
 export type GenerationStats = z.infer<typeof GenerationStats>;
 
-/** The events of a native chat stream: text as it comes, then the result with stats, or an error. */
+/**
+ * The events of a native chat stream: text as it comes, then the result with stats, or an error.
+ * A thinking model's reasoning comes in `reasoning` events, before (and apart from) the answer's
+ * `fragment`s, so a client that knows only fragments still gets the answer alone.
+ */
 export const NativeChatEvent = z.discriminatedUnion("type", [
 	z.object({ type: z.literal("start"), model: z.string(), contextLength: z.number(), loadMs: z.number() }),
+	/** A piece of the answer's text. */
 	z.object({ type: z.literal("fragment"), text: z.string() }),
-	z.object({ type: z.literal("done"), text: z.string(), stats: GenerationStats }),
+	/** A piece of a thinking model's reasoning (the text inside its template's thinking tags). */
+	z.object({ type: z.literal("reasoning"), text: z.string() }),
+	/** The whole answer; `reasoning` is the whole reasoning, absent when the model wrote none. */
+	z.object({ type: z.literal("done"), text: z.string(), reasoning: z.string().optional(), stats: GenerationStats }),
 	z.object({ type: z.literal("error"), error: z.object({ message: z.string(), code: z.string() }) }),
 ]);
 export type NativeChatEvent = z.infer<typeof NativeChatEvent>;

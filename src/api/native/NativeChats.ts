@@ -1,11 +1,14 @@
 import { z } from "zod";
 import { GenerationStats } from "./NativeChat.js";
 
-/** A stored chat message; assistant messages keep the stats of their generation. */
+/** A stored chat message; assistant messages keep the stats of their generation and a thinking model's reasoning. */
 export const StoredMessage = z.object({
 	id: z.string(),
 	role: z.enum(["system", "user", "assistant"]),
+	/** The text; for an answer, without its reasoning. */
 	content: z.string(),
+	/** A thinking model's reasoning before this answer, kept to be shown; never sent back to the model. */
+	reasoning: z.string().optional(),
 	createdAt: z.string(),
 	stats: GenerationStats.optional(),
 });
@@ -47,7 +50,7 @@ export const ConversationFields = z.object({
 export type ConversationFields = z.infer<typeof ConversationFields>;
 
 /** POST /hearth/chats/{id}/messages */
-export const NewMessage = StoredMessage.pick({ role: true, content: true, stats: true });
+export const NewMessage = StoredMessage.pick({ role: true, content: true, reasoning: true, stats: true });
 export type NewMessage = z.infer<typeof NewMessage>;
 
 /** POST /hearth/chats/{id}/rewrite: edit a message (or, without content, drop the answers after it) to resend. */

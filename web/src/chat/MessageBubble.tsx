@@ -2,6 +2,7 @@ import type { GenerationStats } from "../../../src/api/native/NativeChat.js";
 import type { StoredMessage } from "../../../src/api/native/NativeChats.js";
 import { STOP_REASON_LABELS } from "../../../src/api/StopReason.js";
 import { Markdown } from "../Markdown.js";
+import { Reasoning } from "./Reasoning.js";
 
 interface MessageBubbleProps {
 	message: StoredMessage;
@@ -18,7 +19,10 @@ interface MessageBubbleProps {
 	onBranch: (() => void) | undefined;
 }
 
-/** One stored message: the user's as plain text, the assistant's as sanitised Markdown with its stats. */
+/**
+ * One stored message: the user's as plain text, the assistant's as sanitised Markdown with its stats,
+ * below a thinking model's reasoning (collapsed).
+ */
 export function MessageBubble({
 	message,
 	editText,
@@ -42,7 +46,10 @@ export function MessageBubble({
 					</button>
 				</div>
 			) : message.role === "assistant" ? (
-				<Markdown text={message.content} />
+				<>
+					{message.reasoning && <Reasoning text={message.reasoning} tokens={message.stats?.reasoningTokens} thinking={false} />}
+					<Markdown text={message.content} />
+				</>
 			) : (
 				<p className="plain">{message.content}</p>
 			)}

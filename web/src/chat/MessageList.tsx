@@ -2,12 +2,13 @@ import type { StoredMessage } from "../../../src/api/native/NativeChats.js";
 import { LoadProgress } from "../LoadProgress.js";
 import { Markdown } from "../Markdown.js";
 import { MessageBubble } from "./MessageBubble.js";
-import type { EditingMessage } from "./useChatSession.js";
+import { Reasoning } from "./Reasoning.js";
+import type { EditingMessage, StreamingAnswer } from "./useChatSession.js";
 
 interface MessageListProps {
 	messages: StoredMessage[];
 	/** The answer streaming now; undefined when none is. */
-	streaming: string | undefined;
+	streaming: StreamingAnswer | undefined;
 	/** The model the answer comes from, and whether the user's own load of it is under way. */
 	model: string;
 	loading: boolean;
@@ -53,8 +54,9 @@ export function MessageList({
 			{streaming !== undefined && (
 				<li className="message assistant streaming" data-role="assistant">
 					{/* A chat request may have to load the model first: show that, not an empty bubble. */}
-					{streaming === "" && !loading && <LoadProgress model={model} quiet />}
-					<Markdown text={streaming} />
+					{streaming.text === "" && streaming.reasoning === "" && !loading && <LoadProgress model={model} quiet />}
+					{streaming.reasoning && <Reasoning text={streaming.reasoning} tokens={undefined} thinking={streaming.text === ""} />}
+					<Markdown text={streaming.text} />
 				</li>
 			)}
 		</ol>

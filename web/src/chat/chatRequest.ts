@@ -2,7 +2,11 @@ import type { NativeChatRequest } from "../../../src/api/native/NativeChat.js";
 import type { StoredMessage } from "../../../src/api/native/NativeChats.js";
 import type { ChatSettings } from "./ChatSettings.js";
 
-/** The native chat request that answers `history`, with the system prompt and sampling form as they are now. */
+/**
+ * The native chat request that answers `history`, with the system prompt and sampling form as they
+ * are now. Earlier answers go back as their text only: their reasoning was the model's working for
+ * that turn, and thinking models' templates leave it out of later turns too.
+ */
 export function chatRequest({
 	model,
 	system,

@@ -18,6 +18,12 @@ const DEFAULTS: ChatSettings = {
 	overflow: "error",
 };
 
+/** The answer streaming now: its text and a thinking model's reasoning, each so far. */
+export interface StreamingAnswer {
+	text: string;
+	reasoning: string;
+}
+
 /** A user message being rewritten in place; resending drops everything after it. */
 export interface EditingMessage {
 	id: string;
@@ -43,7 +49,7 @@ export function useChatSession() {
 	const [system, setSystem] = useState("");
 	const [settings, setSettings] = useState<ChatSettings>(DEFAULTS);
 	/** The answer streaming now; undefined when none is. */
-	const [streaming, setStreaming] = useState<string>();
+	const [streaming, setStreaming] = useState<StreamingAnswer>();
 	const [editing, setEditing] = useState<EditingMessage>();
 	const [error, setError] = useState<string>();
 	const controller = useRef<AbortController | undefined>(undefined);
@@ -129,9 +135,10 @@ export function useChatSession() {
 	const answer = async (conversation: Conversation, history: StoredMessage[]) => {
 		const abort = new AbortController();
 		controller.current = abort;
-		setStreaming("");
+		setStreaming({ text: "", reasoning: "" });
 		setError(undefined);
 		let text = "";
+		let reasoning = "";
 		let stats: GenerationStats | undefined;
 		try {
 			for await (const event of api.chat(chatRequest({ model, system, settings, history }), abort.signal)) {
@@ -139,9 +146,13 @@ export function useChatSession() {
 					setContextLength(event.contextLength);
 					void refreshLoaded();
 				}
+				if (event.type === "reasoning") {
+					reasoning += event.text;
+					setStreaming({ text, reasoning });
+				}
 				if (event.type === "fragment") {
 					text += event.text;
-					setStreaming(text);
+					setStreaming({ text, reasoning });
 				}
 				if (event.type === "done") stats = event.stats;
 				if (event.type === "error") throw new Error(event.error.message);
@@ -153,8 +164,14 @@ export function useChatSession() {
 		controller.current = undefined;
 		// The streamed answer stays on screen until its stored copy replaces it, so it never blinks out.
 		try {
-			if (text || stats) {
-				const saved = await api.appendMessage(conversation.id, { role: "assistant", content: text, stats });
+			// The reasoning is kept to be shown again; chatRequest leaves it out of later prompts.
+			if (text || reasoning || stats) {
+				const saved = await api.appendMessage(conversation.id, {
+					role: "assistant",
+					content: text,
+					reasoning: reasoning || undefined,
+					stats,
+				});
 				setMessages((m) => [...m, saved]);
 			}
 		} catch (e) {
