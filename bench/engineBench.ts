@@ -58,11 +58,11 @@ export async function engineBench(args: string[]): Promise<void> {
 	});
 }
 
-async function promptOfTokens(engine: LlamaCppEngine, count: number): Promise<string> {
+/** Words that make `count` tokens (give or take two) for the loaded model `id`. */
+export async function promptOfTokens(engine: LlamaCppEngine, count: number, id = "bench"): Promise<string> {
 	const vocabulary = "the island of taiwan sits in east asia near china and the pacific ocean".split(" ");
 	const words: string[] = [];
-	while ((await engine.countTokens("bench", words.join(" "))) < count - 2)
-		words.push(vocabulary[words.length % vocabulary.length]);
+	while ((await engine.countTokens(id, words.join(" "))) < count - 2) words.push(vocabulary[words.length % vocabulary.length]);
 	return words.join(" ");
 }
 

@@ -2,6 +2,7 @@
  * `npm run bench -- <name> [options]`: benchmarks print numbers, they never pass or fail.
  * Run them on an idle machine: anything else on the cores (a build, tests) skews the results.
  */
+import { attentionBench } from "./attentionBench.js";
 import { downloadBench } from "./downloadBench.js";
 import { engineBench } from "./engineBench.js";
 import { fitBench } from "./fitBench.js";
@@ -10,6 +11,7 @@ import { serverBench } from "./serverBench.js";
 
 const benches: Record<string, (args: string[]) => Promise<void>> = {
 	engine: engineBench,
+	attention: attentionBench,
 	models: modelsBench,
 	fit: fitBench,
 	download: downloadBench,

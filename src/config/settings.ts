@@ -21,6 +21,7 @@ export interface Setting<T> {
 }
 
 export type GpuSetting = "auto" | "off" | "cuda" | "vulkan" | "metal";
+export type FlashAttentionSetting = "auto" | "on" | "off";
 export type LogLevel = "error" | "warn" | "info" | "debug";
 
 function oneOf<T extends string>(name: string, values: readonly T[]): (raw: string) => T {
@@ -60,6 +61,14 @@ export const settings = {
 		defaultText: "auto",
 		description: "GPU backend: auto (use a GPU when llama.cpp finds one, else the CPU), off, cuda, vulkan or metal.",
 		parse: oneOf<GpuSetting>("HEARTH_GPU", ["auto", "off", "cuda", "vulkan", "metal"]),
+	},
+	flashAttention: {
+		env: "HEARTH_FLASH_ATTENTION",
+		default: (): FlashAttentionSetting => "auto",
+		defaultText: "auto",
+		description:
+			"Flash attention: auto (measured once per model and machine at its first load, then remembered), on or off. A load request's flashAttention wins.",
+		parse: oneOf<FlashAttentionSetting>("HEARTH_FLASH_ATTENTION", ["auto", "on", "off"]),
 	},
 	threads: {
 		env: "HEARTH_THREADS",

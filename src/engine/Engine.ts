@@ -35,7 +35,10 @@ export interface LoadOptions {
 	gpuLayers?: number | "max" | "auto";
 	/** CPU threads. Default: HEARTH_THREADS, else the cores useful for math (never more than the cores). */
 	threads?: number;
-	/** Flash attention. Default: llama.cpp decides per backend ("auto"); it speeds up prompt processing on CPU too. */
+	/**
+	 * Flash attention. Default: HEARTH_FLASH_ATTENTION, whose "auto" measures both on this machine at
+	 * the model's first load and remembers the faster (see FlashAttentionChoice).
+	 */
 	flashAttention?: boolean;
 	/**
 	 * Memory-map the weights instead of reading them. Default: off on the CPU (llama.cpp repacks
@@ -175,6 +178,18 @@ export interface TemplateInfo {
 	wrapper: string;
 }
 
+/** Whether a loaded model uses flash attention, and what decided it. */
+export interface FlashAttentionChoice {
+	enabled: boolean;
+	/**
+	 * "request": the load asked; "setting": HEARTH_FLASH_ATTENTION on or off; "measured": probed
+	 * during this load; "remembered": an earlier load's probe of the same file on this machine.
+	 */
+	chosenBy: "request" | "setting" | "measured" | "remembered";
+	/** The probe's prediction at a chat's usual depth, when one decided. */
+	probe?: { decidedAtDepth: number; onTokensPerSecond: number; offTokensPerSecond: number; probeMs: number };
+}
+
 export interface LoadedModel {
 	id: string;
 	path: string;
@@ -187,6 +202,7 @@ export interface LoadedModel {
 	gpu: string;
 	gpuLayers: number;
 	template: TemplateInfo;
+	flashAttention: FlashAttentionChoice;
 	/** Process id of the runner child process that holds the model. */
 	pid: number;
 	loadTimeMs: number;
@@ -198,9 +214,12 @@ export interface CallOptions {
 	onLoadProgress?: (progress: LoadProgress) => void;
 }
 
-/** How far a load has come: the runner starting, the weights being read (most of the time), the context being made. */
+/**
+ * How far a load has come: the runner starting, the weights being read (most of the time), the
+ * kernels being measured (a model's first load on a machine, see FlashAttentionChoice), the context being made.
+ */
 export interface LoadProgress {
-	stage: "starting" | "weights" | "context";
+	stage: "starting" | "weights" | "tuning" | "context";
 	/** 0 to 1, over the whole load. */
 	fraction: number;
 }

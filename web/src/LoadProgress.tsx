@@ -5,6 +5,7 @@ import { api } from "./api.js";
 const STAGES: Record<LoadingModelView["progress"]["stage"], string> = {
 	starting: "starting the runner",
 	weights: "reading the weights",
+	tuning: "measuring the fastest kernels for this machine (once)",
 	context: "creating the context",
 };
 

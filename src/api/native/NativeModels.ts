@@ -16,6 +16,19 @@ export const LoadedModelView = z.object({
 	gpuLayers: z.number(),
 	/** Where the chat template comes from, and which wrapper renders it. */
 	template: z.object({ source: z.enum(["gguf", "fallback"]), wrapper: z.string() }),
+	/** Whether flash attention is on, and what chose it (a probe of both, on this machine, unless set). */
+	flashAttention: z.object({
+		enabled: z.boolean(),
+		chosenBy: z.enum(["request", "setting", "measured", "remembered"]),
+		probe: z
+			.object({
+				decidedAtDepth: z.number(),
+				onTokensPerSecond: z.number(),
+				offTokensPerSecond: z.number(),
+				probeMs: z.number(),
+			})
+			.optional(),
+	}),
 	pid: z.number(),
 	loadTimeMs: z.number(),
 	/** Requests generating or waiting now. */
@@ -33,7 +46,7 @@ export type LoadedModelView = z.infer<typeof LoadedModelView>;
 /** A model being loaded: which stage it is in and how far the whole load has come (0 to 1). */
 export const LoadingModelView = z.object({
 	id: z.string(),
-	progress: z.object({ stage: z.enum(["starting", "weights", "context"]), fraction: z.number().min(0).max(1) }),
+	progress: z.object({ stage: z.enum(["starting", "weights", "tuning", "context"]), fraction: z.number().min(0).max(1) }),
 	elapsedMs: z.number(),
 });
 export type LoadingModelView = z.infer<typeof LoadingModelView>;

@@ -1,8 +1,16 @@
 import cliProgress from "cli-progress";
 import type { HearthClient } from "../../api/HearthClient.js";
-import type { LoadRequest } from "../../api/native/NativeModels.js";
+import type { LoadingModelView, LoadRequest } from "../../api/native/NativeModels.js";
 import type { CommandIo } from "../CommandIo.js";
 import { serverClient } from "../serverClient.js";
+
+/** Each load stage as the progress bar names it. */
+const STAGE_LABELS: Record<LoadingModelView["progress"]["stage"], string> = {
+	starting: "starting",
+	weights: "reading weights",
+	tuning: "measuring kernels (once per model)",
+	context: "context",
+};
 
 export interface LoadCommandOptions {
 	ctx?: number;
@@ -59,7 +67,7 @@ async function withProgressBar<T>(
 				// The server knows models by full key; the user may have typed the short one.
 				const entry = models.find((m) => m.id.toLowerCase() === wanted || m.id.toLowerCase().endsWith(`/${wanted}.gguf`));
 				if (!entry) return;
-				const payload = { stage: entry.progress.stage === "weights" ? "reading weights" : entry.progress.stage };
+				const payload = { stage: STAGE_LABELS[entry.progress.stage] };
 				if (!started) bar.start(100, 0, payload);
 				started = true;
 				bar.update(Math.round(entry.progress.fraction * 100), payload);

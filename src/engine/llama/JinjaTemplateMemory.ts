@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { readFileSync } from "node:fs";
+import { writeFileAtomically } from "../../util/writeFileAtomically.js";
 
 /**
  * The chat templates node-llama-cpp's resolveChatWrapper has resolved to its Jinja wrapper,
@@ -40,10 +40,7 @@ export class JinjaTemplateMemory {
 		this.known.add(hash);
 		if (!this.file) return;
 		try {
-			mkdirSync(dirname(this.file), { recursive: true });
-			const temporary = `${this.file}.${process.pid}.tmp`;
-			writeFileSync(temporary, JSON.stringify({ version: this.engineVersion, jinja: [...this.known] }));
-			renameSync(temporary, this.file);
+			writeFileAtomically(this.file, JSON.stringify({ version: this.engineVersion, jinja: [...this.known] }));
 		} catch {
 			// an unwritable cache only costs the next load its 0.8 s
 		}

@@ -23,9 +23,11 @@ import { Generation } from "../Generation.js";
 import { resolveSampling } from "../resolveSampling.js";
 import { detectGpu, type GpuInfo } from "./detectGpu.js";
 import { engineVersions } from "./engineVersions.js";
+import { FlashAttentionMemory, type ProbeSubject } from "./FlashAttentionMemory.js";
 import { JinjaTemplateMemory } from "./JinjaTemplateMemory.js";
+import { summary } from "./probeFlashAttention.js";
 import { RunnerClient } from "./RunnerClient.js";
-import type { RunnerGenerateInput } from "./runnerProtocol.js";
+import type { RunnerGenerateInput, RunnerLoadOptions } from "./runnerProtocol.js";
 import { TEMPLATE_LIMITS } from "./templateLimits.js";
 
 export interface LlamaCppEngineOptions {
@@ -61,11 +63,15 @@ export class LlamaCppEngine implements Engine {
 	private described: Promise<EngineInfo> | undefined;
 
 	private readonly jinjaTemplates: JinjaTemplateMemory;
+	private readonly flashAttentionProbes: FlashAttentionMemory;
 
 	constructor(private readonly options: LlamaCppEngineOptions = {}) {
 		this.jinjaTemplates = new JinjaTemplateMemory(
 			join(options.home ?? readSetting("home"), "cache", "chat-wrappers.json"),
 			engineVersions().nodeLlamaCpp,
+		);
+		this.flashAttentionProbes = new FlashAttentionMemory(
+			join(options.home ?? readSetting("home"), "cache", "flash-attention.json"),
 		);
 	}
 
@@ -203,15 +209,19 @@ export class LlamaCppEngine implements Engine {
 				path,
 				`its chat template is ${Math.round(Buffer.byteLength(template) / 1024)} KiB; Hearth refuses templates over ${TEMPLATE_LIMITS.maxBytes / 1024} KiB (real ones are a few KiB)`,
 			);
+		const gpu = this.options.gpu ?? readSetting("gpu");
+		const gpuLayers = options.gpuLayers ?? "auto";
+		const threads = options.threads ?? this.options.threads ?? readSetting("threads");
+		const probeSubject: ProbeSubject = { modelPath: path, gpu, gpuLayers, threads, engineVersion: engineVersions().llamaCpp };
 		const { client, loaded } = await RunnerClient.start(
 			id,
 			{
 				modelPath: path,
-				gpu: this.options.gpu ?? readSetting("gpu"),
+				gpu,
 				contextLength,
-				gpuLayers: options.gpuLayers ?? "auto",
-				threads: options.threads ?? this.options.threads ?? readSetting("threads"),
-				flashAttention: options.flashAttention,
+				gpuLayers,
+				threads,
+				flashAttention: this.flashAttentionFor(options, probeSubject),
 				mmap: options.mmap,
 				parallel,
 				requiredRamBytes: options.force ? undefined : header.memory.cpuOnlyRamBytes,
@@ -232,7 +242,16 @@ export class LlamaCppEngine implements Engine {
 		);
 		if (template !== undefined && loaded.template.source === "gguf" && loaded.template.wrapper === "JinjaTemplate")
 			this.jinjaTemplates.add(template);
-		const info: LoadedModel = { id, path, pid: client.pid, loadTimeMs: performance.now() - started, ...loaded };
+		const { flashAttentionProbe, ...facts } = loaded;
+		if (flashAttentionProbe) {
+			this.flashAttentionProbes.set(probeSubject, flashAttentionProbe);
+			const { onTokensPerSecond: on, offTokensPerSecond: off, decidedAtDepth: depth } = flashAttentionProbe;
+			log(
+				"info",
+				`flash attention ${facts.flashAttention.enabled ? "on" : "off"}: measured ${on.toFixed(1)} tok/s on vs ${off.toFixed(1)} off at a depth of ${depth} tokens (once for this model on this machine)`,
+			);
+		}
+		const info: LoadedModel = { id, path, pid: client.pid, loadTimeMs: performance.now() - started, ...facts };
 		this.models.set(id, { info, client, seed: options.seed, vocabSize: header.vocabSize });
 		client.onExit(() => {
 			if (this.models.get(id)?.client !== client) return;
@@ -241,6 +260,16 @@ export class LlamaCppEngine implements Engine {
 			this.emitUnload(id, "crashed");
 		});
 		return info;
+	}
+
+	/** The load's own choice, else the setting's, else an earlier probe's on this machine, else a probe now. */
+	private flashAttentionFor(options: LoadOptions, subject: ProbeSubject): RunnerLoadOptions["flashAttention"] {
+		if (options.flashAttention !== undefined) return { enabled: options.flashAttention, chosenBy: "request" };
+		const setting = readSetting("flashAttention");
+		if (setting !== "auto") return { enabled: setting === "on", chosenBy: "setting" };
+		const remembered = this.flashAttentionProbes.get(subject);
+		if (remembered) return { enabled: remembered.flashAttention, chosenBy: "remembered", probe: summary(remembered) };
+		return "probe";
 	}
 
 	private get(id: string): Loaded {

@@ -15,6 +15,7 @@ import {
 } from "node-llama-cpp";
 import type {
 	ChatMessage,
+	FlashAttentionChoice,
 	GenerationChunk,
 	GenerationResult,
 	LoadProgress,
@@ -29,6 +30,7 @@ import { AnswerRecorder } from "./AnswerRecorder.js";
 import { chatResponse } from "./chatResponse.js";
 import { type FittedPrompt, fitPrompt, type PromptToFit } from "./fitPrompt.js";
 import { JsonGrammars } from "./JsonGrammars.js";
+import { type FlashAttentionProbe, probeFlashAttention, summary } from "./probeFlashAttention.js";
 import { resolveModelChatWrapper } from "./resolveModelChatWrapper.js";
 import type { ResolvedSampling, RunnerGenerateInput, RunnerLoaded, RunnerLoadOptions } from "./runnerProtocol.js";
 import { type AcquiredSequence, SequencePool } from "./SequencePool.js";
@@ -101,19 +103,25 @@ export class RunnerModel {
 			// On the CPU llama.cpp repacks the weights into its own buffers; a map would keep the file's
 			// pages resident as well (measured: 5.8 instead of 3.9 GB for Phi-3-mini q4 at 4k context).
 			useMmap: options.mmap ?? llama.gpu !== false,
-			defaultContextFlashAttention: options.flashAttention ?? "auto",
 		});
 		// A small file is read before its first report arrives: the weights stage still shows, done.
 		weightsRead = true;
 		if (reported < 0.8) onProgress({ stage: "weights", fraction: 0.8 });
 		const contextLength = Math.min(options.contextLength, model.trainContextSize);
 		const threads = options.threads ?? llama.cpuMathCores;
+		let flashAttention: FlashAttentionChoice;
+		let flashAttentionProbe: FlashAttentionProbe | undefined;
+		if (options.flashAttention === "probe") {
+			onProgress({ stage: "tuning", fraction: 0.8 });
+			flashAttentionProbe = await probeFlashAttention(model, { threads, decideAtDepth: contextLength >> 2 });
+			flashAttention = { enabled: flashAttentionProbe.flashAttention, chosenBy: "measured", probe: summary(flashAttentionProbe) };
+		} else flashAttention = options.flashAttention;
 		onProgress({ stage: "context", fraction: 0.85 });
 		const context = await model.createContext({
 			contextSize: contextLength,
 			sequences: options.parallel,
 			threads,
-			flashAttention: options.flashAttention ?? "auto",
+			flashAttention: flashAttention.enabled,
 		});
 		const chatWrapper = resolveModelChatWrapper(model, options.jinjaWrapper);
 		const hasTemplate = typeof model.fileInfo.metadata.tokenizer?.chat_template === "string";
@@ -126,6 +134,8 @@ export class RunnerModel {
 			gpu: llama.gpu === false ? "cpu" : llama.gpu,
 			gpuLayers: model.gpuLayers,
 			template,
+			flashAttention,
+			flashAttentionProbe,
 		};
 		return new RunnerModel(llama, model, context, chatWrapper, info);
 	}

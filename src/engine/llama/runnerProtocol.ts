@@ -1,6 +1,7 @@
 import type { GpuSetting, LogLevel } from "../../config/settings.js";
 import type {
 	ChatMessage,
+	FlashAttentionChoice,
 	GenerationChunk,
 	GenerationResult,
 	LoadedModel,
@@ -11,6 +12,7 @@ import type {
 	ToolChoice,
 	ToolDefinition,
 } from "../Engine.js";
+import type { FlashAttentionProbe } from "./probeFlashAttention.js";
 
 /**
  * Messages between the engine (parent) and a runner child process, over Node's IPC channel with
@@ -23,8 +25,10 @@ export interface RunnerLoadOptions {
 	contextLength: number;
 	gpuLayers: number | "max" | "auto";
 	threads?: number;
-	/** undefined: llama.cpp decides ("auto"). */
-	flashAttention?: boolean;
+	/** Decided by the parent, or "probe": measure both and take the faster (probeFlashAttention). */
+	flashAttention:
+		| (Omit<FlashAttentionChoice, "chosenBy"> & { chosenBy: Exclude<FlashAttentionChoice["chosenBy"], "measured"> })
+		| "probe";
 	/** undefined: off on the CPU, on with a GPU. */
 	mmap?: boolean;
 	/** RAM the model needs on the CPU; the runner refuses to load when less is available. Absent when forced. */
@@ -55,7 +59,11 @@ export type RunnerRequest =
 	| { type: "rank"; id: number; query: string; documents: string[] }
 	| { type: "shutdown" };
 
-export type RunnerLoaded = Omit<LoadedModel, "id" | "path" | "pid" | "loadTimeMs"> & { template: TemplateInfo };
+export type RunnerLoaded = Omit<LoadedModel, "id" | "path" | "pid" | "loadTimeMs"> & {
+	template: TemplateInfo;
+	/** The whole probe, when this load ran one, for the parent to remember. */
+	flashAttentionProbe?: FlashAttentionProbe;
+};
 
 /** An error crossing the process boundary: its class name, message and the fields to rebuild it. */
 export interface RunnerErrorPayload {

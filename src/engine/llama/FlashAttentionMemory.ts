@@ -1,0 +1,72 @@
+import { createHash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
+import { cpus } from "node:os";
+import { writeFileAtomically } from "../../util/writeFileAtomically.js";
+import type { FlashAttentionProbe } from "./probeFlashAttention.js";
+
+/** What decides a probe's answer: the file, the kernels (engine build, backend, CPU) and the threads. */
+export interface ProbeSubject {
+	modelPath: string;
+	gpu: string;
+	gpuLayers: number | "max" | "auto";
+	threads: number | undefined;
+	engineVersion: string;
+}
+
+/**
+ * Flash-attention probes (probeFlashAttention) remembered per model file and machine, in `file`
+ * across processes: a probe costs seconds, its answer holds until the file, the engine build, the
+ * backend, the CPU or the threads change — each is part of the key.
+ */
+export class FlashAttentionMemory {
+	private readonly known = new Map<string, FlashAttentionProbe>();
+
+	constructor(private readonly file: string | undefined) {
+		if (!file) return;
+		try {
+			const saved = JSON.parse(readFileSync(file, "utf8")) as { probes?: Record<string, FlashAttentionProbe> };
+			for (const [key, probe] of Object.entries(saved.probes ?? {}))
+				if (typeof probe?.flashAttention === "boolean") this.known.set(key, probe);
+		} catch {
+			// nothing measured yet
+		}
+	}
+
+	get(subject: ProbeSubject): FlashAttentionProbe | undefined {
+		const key = keyOf(subject);
+		return key === undefined ? undefined : this.known.get(key);
+	}
+
+	set(subject: ProbeSubject, probe: FlashAttentionProbe): void {
+		const key = keyOf(subject);
+		if (key === undefined) return;
+		this.known.set(key, probe);
+		if (!this.file) return;
+		try {
+			writeFileAtomically(this.file, JSON.stringify({ probes: Object.fromEntries(this.known) }, null, "\t"));
+		} catch {
+			// an unwritable cache only costs the next load its probe
+		}
+	}
+}
+
+/** undefined for a file that cannot be read: then nothing is remembered for it. */
+function keyOf(subject: ProbeSubject): string | undefined {
+	let file: { size: number; mtimeMs: number };
+	try {
+		file = statSync(subject.modelPath);
+	} catch {
+		return undefined;
+	}
+	return createHash("sha256")
+		.update(
+			JSON.stringify({
+				...subject,
+				size: file.size,
+				mtimeMs: Math.floor(file.mtimeMs),
+				cpu: cpus()[0]?.model ?? "unknown",
+				cores: cpus().length,
+			}),
+		)
+		.digest("hex");
+}
