@@ -23,6 +23,9 @@ const isolated = (): NodeJS.ProcessEnv => ({
 	HEARTH_OTHER_APPS: "off",
 	// No server: a Hearth running on this machine must not answer the tests' CLI.
 	HEARTH_SERVER_URL: "http://127.0.0.1:9",
+	// Each call is a fresh home, where a probe would choose flash attention anew from a tiny
+	// model's noisy timings, and on and off round differently: same-seed answers must match.
+	HEARTH_FLASH_ATTENTION: "off",
 });
 
 export function startCli(args: string[], env?: NodeJS.ProcessEnv): ChildProcess {

@@ -22,14 +22,7 @@ export class FlashAttentionMemory {
 	private readonly known = new Map<string, FlashAttentionProbe>();
 
 	constructor(private readonly file: string | undefined) {
-		if (!file) return;
-		try {
-			const saved = JSON.parse(readFileSync(file, "utf8")) as { probes?: Record<string, FlashAttentionProbe> };
-			for (const [key, probe] of Object.entries(saved.probes ?? {}))
-				if (typeof probe?.flashAttention === "boolean") this.known.set(key, probe);
-		} catch {
-			// nothing measured yet
-		}
+		if (file) for (const [key, probe] of Object.entries(readProbes(file))) this.known.set(key, probe);
 	}
 
 	get(subject: ProbeSubject): FlashAttentionProbe | undefined {
@@ -43,10 +36,21 @@ export class FlashAttentionMemory {
 		this.known.set(key, probe);
 		if (!this.file) return;
 		try {
+			// Merged with what other processes wrote since this one read the file, so none loses another's probes.
+			for (const [k, p] of Object.entries(readProbes(this.file))) if (!this.known.has(k)) this.known.set(k, p);
 			writeFileAtomically(this.file, JSON.stringify({ probes: Object.fromEntries(this.known) }, null, "\t"));
 		} catch {
 			// an unwritable cache only costs the next load its probe
 		}
+	}
+}
+
+function readProbes(file: string): Record<string, FlashAttentionProbe> {
+	try {
+		const saved = JSON.parse(readFileSync(file, "utf8")) as { probes?: Record<string, FlashAttentionProbe> };
+		return Object.fromEntries(Object.entries(saved.probes ?? {}).filter(([, p]) => typeof p?.flashAttention === "boolean"));
+	} catch {
+		return {}; // nothing measured yet
 	}
 }
 

@@ -28,6 +28,7 @@ import type {
 import { type ResolvedToolChoice, resolveToolChoice } from "../resolveToolChoice.js";
 import { AnswerRecorder } from "./AnswerRecorder.js";
 import { chatResponse } from "./chatResponse.js";
+import { DecodePause } from "./DecodePause.js";
 import { type FittedPrompt, fitPrompt, type PromptToFit } from "./fitPrompt.js";
 import { JsonGrammars } from "./JsonGrammars.js";
 import { type FlashAttentionProbe, probeFlashAttention, summary } from "./probeFlashAttention.js";
@@ -65,6 +66,7 @@ type RunOptions = Limits & Required<Pick<LlamaCompletionGenerationOptions, "onTo
  */
 export class RunnerModel {
 	private readonly sequences: SequencePool;
+	private readonly pause = new DecodePause();
 	private readonly grammars: JsonGrammars;
 	private embeddingContext: Promise<LlamaEmbeddingContext> | undefined;
 	private rankingContext: Promise<LlamaRankingContext> | undefined;
@@ -76,7 +78,7 @@ export class RunnerModel {
 		private readonly chatWrapper: ChatWrapper,
 		readonly info: RunnerLoaded,
 	) {
-		this.sequences = SequencePool.of(context, info.parallel);
+		this.sequences = SequencePool.of(context, info.parallel, this.pause);
 		this.grammars = new JsonGrammars(llama);
 	}
 
@@ -234,6 +236,12 @@ export class RunnerModel {
 			};
 		}
 		const { pooled, cachedPromptTokens } = acquired;
+		try {
+			await this.pause.eraseBeyond(pooled.sequence, prompt, cachedPromptTokens);
+		} catch (error) {
+			this.sequences.release(pooled);
+			throw error;
+		}
 		const answer = new AnswerRecorder({ chat: input.kind === "chat", stop: sampling.stop, emit });
 		const limits: Limits = {
 			maxTokens: fitted.maxTokens,

@@ -1,4 +1,6 @@
 import { LlamaCompletion, type LlamaContext, type LlamaContextSequence, type Token } from "node-llama-cpp";
+import type { DecodePause } from "./DecodePause.js";
+import { PausingTokenPredictor } from "./PausingTokenPredictor.js";
 import { pickSequence } from "./pickSequence.js";
 
 /** One of the context's sequences, as the pool lends it out. */
@@ -27,11 +29,14 @@ export class SequencePool {
 
 	constructor(private readonly free: PooledSequence[]) {}
 
-	/** `count` fresh sequences of `context`; it can hand out no more than it was created with. */
-	static of(context: LlamaContext, count: number): SequencePool {
+	/**
+	 * `count` fresh sequences of `context`; it can hand out no more than it was created with. Each
+	 * sequence's decoding holds back while `pause` is on.
+	 */
+	static of(context: LlamaContext, count: number, pause: DecodePause): SequencePool {
 		return new SequencePool(
 			Array.from({ length: count }, () => {
-				const sequence = context.getSequence();
+				const sequence = context.getSequence({ tokenPredictor: new PausingTokenPredictor(pause) });
 				return {
 					sequence,
 					completion: new LlamaCompletion({ contextSequence: sequence, autoDisposeSequence: false }),

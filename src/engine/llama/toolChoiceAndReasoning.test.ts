@@ -41,8 +41,8 @@ async function collect(generation: Generation): Promise<{ result: GenerationResu
 
 /**
  * Whether `args` (JSON text) are valid parameters of `tool`: its own small schemas, checked by hand.
- * node-llama-cpp's number grammar allows an exponent: 2E1444 is an integer as JSON Schema defines
- * one (no fraction), though JavaScript reads it as Infinity.
+ * node-llama-cpp's number grammar allows an exponent: 2E1444 and -2E1444 are integers as JSON Schema
+ * defines them (no fraction), though JavaScript reads them as ±Infinity.
  */
 function matchesSchema(tool: ToolDefinition, args: string): boolean {
 	const value = JSON.parse(args) as Record<string, unknown>;
@@ -52,7 +52,8 @@ function matchesSchema(tool: ToolDefinition, args: string): boolean {
 		const property = schema.properties[key];
 		if (!property) return false;
 		if (property.enum) return property.enum.includes(v);
-		if (property.type === "integer") return Number.isInteger(v) || v === Number.POSITIVE_INFINITY;
+		if (property.type === "integer")
+			return Number.isInteger(v) || v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY;
 		return typeof v === property.type;
 	});
 }
