@@ -7,7 +7,7 @@ import { readJson } from "../readJson.js";
 import type { ServerContext } from "../ServerContext.js";
 
 /** The paths llama-server answers reranking on; Jina and Cohere clients call the first. */
-export const RERANK_PATHS = ["/v1/rerank", "/rerank", "/v1/reranking", "/reranking"] as const;
+const RERANK_PATHS = ["/v1/rerank", "/rerank", "/v1/reranking", "/reranking"] as const;
 
 /**
  * Reranking for retrieval: a reranker model scores each document against the query. Errors are
