@@ -12,6 +12,7 @@ export default defineConfig({
 		testTimeout: 60_000,
 		hookTimeout: 60_000,
 		// A test that names no home of its own must never write to the user's ~/.hearth.
-		env: { HEARTH_HOME: join(tmpdir(), "hearth-test-home") },
+		// Nor keep KV states there (or on /dev/shm) for later tests to find: tests of that cache turn it on.
+		env: { HEARTH_HOME: join(tmpdir(), "hearth-test-home"), HEARTH_KV_CACHE_RAM_MB: "0", HEARTH_KV_CACHE_DISK_MB: "0" },
 	},
 });

@@ -1,4 +1,4 @@
-import { homedir } from "node:os";
+import { homedir, totalmem } from "node:os";
 import { delimiter, join } from "node:path";
 import { readConfigFile } from "./readConfigFile.js";
 
@@ -43,6 +43,14 @@ function positiveInteger(name: string): (raw: string) => number {
 	return (raw) => {
 		const n = Number(raw);
 		if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer; got "${raw}"`);
+		return n;
+	};
+}
+
+function wholeNumber(name: string): (raw: string) => number {
+	return (raw) => {
+		const n = Number(raw);
+		if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number; got "${raw}"`);
 		return n;
 	};
 }
@@ -161,6 +169,22 @@ export const settings = {
 			if (!Number.isInteger(n) || n < 0) throw new Error(`HEARTH_TTL must be a whole number of seconds; got "${raw}"`);
 			return n;
 		},
+	},
+	kvCacheRamMb: {
+		env: "HEARTH_KV_CACHE_RAM_MB",
+		default: (): number => Math.min(4096, Math.floor(totalmem() / 2 ** 20 / 10)),
+		defaultText: "a tenth of the machine's RAM, at most 4096",
+		description:
+			"MiB of conversations' KV states kept in RAM (a tmpfs) when a sequence passes to another conversation, so its next turn evaluates only new tokens; 0 turns the RAM tier off.",
+		parse: wholeNumber("HEARTH_KV_CACHE_RAM_MB"),
+	},
+	kvCacheDiskMb: {
+		env: "HEARTH_KV_CACHE_DISK_MB",
+		default: (): number => 8192,
+		defaultText: "8192",
+		description:
+			"MiB of KV states kept under HEARTH_HOME/cache/kv beyond the RAM tier, and across restarts; 0 turns the disk tier off.",
+		parse: wholeNumber("HEARTH_KV_CACHE_DISK_MB"),
 	},
 	maxModels: {
 		env: "HEARTH_MAX_MODELS",

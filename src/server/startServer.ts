@@ -72,6 +72,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 			contextLength: setting("contextLength"),
 			threads: setting("threads"),
 			gpu: setting("gpu"),
+			kvCache: { ramMb: setting("kvCacheRamMb"), diskMb: setting("kvCacheDiskMb") },
 			onLog: (level, message, modelId) => log.write(level, modelId, message),
 		});
 	const store = new ModelStore(env);

@@ -1,17 +1,9 @@
-import { createHash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
-import { cpus } from "node:os";
+import { readFileSync } from "node:fs";
 import { writeFileAtomically } from "../../util/writeFileAtomically.js";
 import type { FlashAttentionProbe } from "./probeFlashAttention.js";
+import { subjectKey as keyOf, type ProbeSubject } from "./subjectKey.js";
 
-/** What decides a probe's answer: the file, the kernels (engine build, backend, CPU) and the threads. */
-export interface ProbeSubject {
-	modelPath: string;
-	gpu: string;
-	gpuLayers: number | "max" | "auto";
-	threads: number | undefined;
-	engineVersion: string;
-}
+export type { ProbeSubject };
 
 /**
  * Flash-attention probes (probeFlashAttention) remembered per model file and machine, in `file`
@@ -52,25 +44,4 @@ function readProbes(file: string): Record<string, FlashAttentionProbe> {
 	} catch {
 		return {}; // nothing measured yet
 	}
-}
-
-/** undefined for a file that cannot be read: then nothing is remembered for it. */
-function keyOf(subject: ProbeSubject): string | undefined {
-	let file: { size: number; mtimeMs: number };
-	try {
-		file = statSync(subject.modelPath);
-	} catch {
-		return undefined;
-	}
-	return createHash("sha256")
-		.update(
-			JSON.stringify({
-				...subject,
-				size: file.size,
-				mtimeMs: Math.floor(file.mtimeMs),
-				cpu: cpus()[0]?.model ?? "unknown",
-				cores: cpus().length,
-			}),
-		)
-		.digest("hex");
 }

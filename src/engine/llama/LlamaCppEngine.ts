@@ -25,6 +25,7 @@ import { detectGpu, type GpuInfo } from "./detectGpu.js";
 import { engineVersions } from "./engineVersions.js";
 import { FlashAttentionMemory, type ProbeSubject } from "./FlashAttentionMemory.js";
 import { JinjaTemplateMemory } from "./JinjaTemplateMemory.js";
+import { kvCacheOptions } from "./kvCacheOptions.js";
 import { summary } from "./probeFlashAttention.js";
 import { RunnerClient } from "./RunnerClient.js";
 import type { RunnerGenerateInput, RunnerLoadOptions } from "./runnerProtocol.js";
@@ -43,6 +44,8 @@ export interface LlamaCppEngineOptions {
 	onLog?: (level: LogLevel, message: string, modelId: string) => void;
 	/** Where what loads learn is kept between processes (`cache/` under it). Default: HEARTH_HOME. */
 	home?: string;
+	/** MiB of saved KV states per tier (0: off). Default: HEARTH_KV_CACHE_RAM_MB and HEARTH_KV_CACHE_DISK_MB. */
+	kvCache?: { ramMb: number; diskMb: number };
 }
 
 interface Loaded {
@@ -235,6 +238,11 @@ export class LlamaCppEngine implements Engine {
 								eos: header.specialTokens.eos?.text,
 							},
 				jinjaWrapper: template !== undefined && this.jinjaTemplates.has(template),
+				kvCache: kvCacheOptions(
+					this.options.home ?? readSetting("home"),
+					probeSubject,
+					this.options.kvCache ?? { ramMb: readSetting("kvCacheRamMb"), diskMb: readSetting("kvCacheDiskMb") },
+				),
 			},
 			log,
 			call.signal,

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import {
 	type ChatWrapper,
 	type Llama,
@@ -31,6 +32,7 @@ import { chatResponse } from "./chatResponse.js";
 import { DecodePause } from "./DecodePause.js";
 import { type FittedPrompt, fitPrompt, type PromptToFit } from "./fitPrompt.js";
 import { JsonGrammars } from "./JsonGrammars.js";
+import { KvStateCache } from "./KvStateCache.js";
 import { type FlashAttentionProbe, probeFlashAttention, summary } from "./probeFlashAttention.js";
 import { resolveModelChatWrapper } from "./resolveModelChatWrapper.js";
 import type { ResolvedSampling, RunnerGenerateInput, RunnerLoaded, RunnerLoadOptions } from "./runnerProtocol.js";
@@ -77,6 +79,7 @@ export class RunnerModel {
 		private readonly context: LlamaContext,
 		private readonly chatWrapper: ChatWrapper,
 		readonly info: RunnerLoaded,
+		private readonly kvStates: KvStateCache | undefined,
 	) {
 		this.sequences = SequencePool.of(context, info.parallel, this.pause);
 		this.grammars = new JsonGrammars(llama);
@@ -86,6 +89,7 @@ export class RunnerModel {
 		llama: Llama,
 		options: RunnerLoadOptions,
 		onProgress: (progress: LoadProgress) => void = () => {},
+		log: (message: string) => void = () => {},
 	): Promise<RunnerModel> {
 		// Reading the weights is nearly all of a load; node-llama-cpp reports it many times a second,
 		// so only whole percents that move forward are passed on. Its reports cross threads and can
@@ -139,7 +143,16 @@ export class RunnerModel {
 			flashAttention,
 			flashAttentionProbe,
 		};
-		return new RunnerModel(llama, model, context, chatWrapper, info);
+		// A state saved with flash attention on lays V out transposed differently: each layout has its folder.
+		const layout = `fa-${flashAttention.enabled ? "on" : "off"}`;
+		const kv = options.kvCache;
+		const kvStates =
+			kv &&
+			(await KvStateCache.open(
+				{ ...kv, ramDir: kv.ramDir && join(kv.ramDir, layout), diskDir: kv.diskDir && join(kv.diskDir, layout) },
+				log,
+			));
+		return new RunnerModel(llama, model, context, chatWrapper, info, kvStates);
 	}
 
 	/** OpenAI's logit_bias on this model's tokenizer: added to the logit, -100 bans the token. */
@@ -235,8 +248,11 @@ export class RunnerModel {
 				stats: { ...NO_TOKENS, promptTokens: prompt.length, totalMs, seed: sampling.seed, truncatedPromptTokens },
 			};
 		}
-		const { pooled, cachedPromptTokens } = acquired;
+		const { pooled } = acquired;
+		let cachedPromptTokens = acquired.cachedPromptTokens;
 		try {
+			if (this.kvStates)
+				cachedPromptTokens = await this.kvStates.prepare(pooled.sequence, prompt, cachedPromptTokens, this.pause);
 			await this.pause.eraseBeyond(pooled.sequence, prompt, cachedPromptTokens);
 		} catch (error) {
 			this.sequences.release(pooled);
@@ -341,6 +357,8 @@ export class RunnerModel {
 	}
 
 	async dispose(): Promise<void> {
+		// Within the parent's grace period for a runner to exit (3 s).
+		await this.kvStates?.saveAll(this.sequences.idle, 2000).catch(() => {});
 		await (await this.embeddingContext)?.dispose();
 		await (await this.rankingContext?.catch(() => undefined))?.dispose();
 		await this.context.dispose();

@@ -55,6 +55,11 @@ export class SequencePool {
 		return { pooled, cachedPromptTokens };
 	}
 
+	/** The sequences no prompt holds now (all of them once generation has stopped). */
+	get idle(): readonly LlamaContextSequence[] {
+		return this.free.map((s) => s.sequence);
+	}
+
 	/** Hands a sequence to the longest waiting prompt, else back to the free ones. */
 	release(pooled: PooledSequence): void {
 		const next = this.waiting.shift();

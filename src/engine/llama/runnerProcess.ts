@@ -69,7 +69,12 @@ async function handle(request: RunnerRequest): Promise<void> {
 				const available = machineMemory().ramAvailableBytes;
 				if (llama.gpu === false && options.requiredRamBytes !== undefined && options.requiredRamBytes > available)
 					throw new ModelTooLargeError(options.requiredRamBytes, available);
-				model = await RunnerModel.load(llama, options, (progress) => send({ type: "loadProgress", progress }));
+				model = await RunnerModel.load(
+					llama,
+					options,
+					(progress) => send({ type: "loadProgress", progress }),
+					(message) => send({ type: "log", level: "info", message }),
+				);
 				send({ type: "loaded", model: model.info });
 			} catch (error) {
 				send({ type: "loadFailed", error: errorPayload(error) });

@@ -12,6 +12,7 @@ import type {
 	ToolChoice,
 	ToolDefinition,
 } from "../Engine.js";
+import type { KvCacheOptions } from "./KvStateCache.js";
 import type { FlashAttentionProbe } from "./probeFlashAttention.js";
 
 /**
@@ -39,6 +40,8 @@ export interface RunnerLoadOptions {
 	chatTemplate?: { template: string; bos?: string; eos?: string };
 	/** The template is known to resolve to node-llama-cpp's Jinja wrapper: ask for it by name, skipping "auto" (~0.8 s). */
 	jinjaWrapper?: boolean;
+	/** Where conversations' KV states are kept between turns; the runner adds the attention layout. Absent: none kept. */
+	kvCache?: KvCacheOptions;
 }
 
 export type RunnerGenerateInput =
