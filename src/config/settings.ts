@@ -170,6 +170,15 @@ export const settings = {
 			return n;
 		},
 	},
+	promptLookup: {
+		env: "HEARTH_PROMPT_LOOKUP",
+		default: (): boolean => true,
+		defaultText: "on",
+		description:
+			"Prompt-lookup decoding: draft tokens from the prompt where an answer repeats it (summaries, edits, code), verified in one batch; drafting rests while drafts are mostly refused. on or off; a load's promptLookup wins.",
+		parse: (raw: string) =>
+			["on", "1", "true"].includes(oneOf("HEARTH_PROMPT_LOOKUP", ["on", "off", "1", "0", "true", "false"])(raw)),
+	},
 	kvCacheRamMb: {
 		env: "HEARTH_KV_CACHE_RAM_MB",
 		default: (): number => Math.min(4096, Math.floor(totalmem() / 2 ** 20 / 10)),

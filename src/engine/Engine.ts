@@ -56,6 +56,15 @@ export interface LoadOptions {
 	fitParallel?: boolean;
 	/** Load even when the memory estimate says the model will not fit. Default: refuse. */
 	force?: boolean;
+	/**
+	 * Prompt-lookup decoding: draft tokens from the prompt where the answer repeats it, verified in
+	 * the next batch (drafting rests while drafts are mostly refused). Default: HEARTH_PROMPT_LOOKUP (on).
+	 */
+	promptLookup?: boolean;
+	/** GGUF of a smaller model with the same vocabulary that drafts tokens for this one (speculative decoding). */
+	draftModelPath?: string;
+	/** The draft model drafts while it is at least this sure of its next token, 0 to 1. Default: 0.6 (node-llama-cpp's). */
+	draftMinConfidence?: number;
 }
 
 export type { ContextOverflowPolicy };
@@ -152,6 +161,10 @@ export interface GenerationStats {
 	truncatedPromptTokens: number;
 	/** Prompt tokens reused from the sequence's cache (a chat's earlier turns), not evaluated again. */
 	cachedPromptTokens: number;
+	/** Tokens drafted (by prompt lookup or a draft model) and verified; absent when the model does not draft. */
+	draftTokens?: number;
+	/** Of those, the ones the model would have generated anyway: each saved a decode step. */
+	acceptedDraftTokens?: number;
 }
 
 export interface GenerationResult {
@@ -203,6 +216,8 @@ export interface LoadedModel {
 	gpuLayers: number;
 	template: TemplateInfo;
 	flashAttention: FlashAttentionChoice;
+	/** How its sequences draft tokens ahead; absent for an engine that does not (or a model that drafts nothing). */
+	speculation?: { promptLookup: boolean; draftModelPath?: string };
 	/** Process id of the runner child process that holds the model. */
 	pid: number;
 	loadTimeMs: number;

@@ -73,6 +73,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 			threads: setting("threads"),
 			gpu: setting("gpu"),
 			kvCache: { ramMb: setting("kvCacheRamMb"), diskMb: setting("kvCacheDiskMb") },
+			promptLookup: setting("promptLookup"),
 			onLog: (level, message, modelId) => log.write(level, modelId, message),
 		});
 	const store = new ModelStore(env);

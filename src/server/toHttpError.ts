@@ -1,6 +1,7 @@
 import { ZodError } from "zod";
 import { ConversationNotFoundError } from "../chats/ChatStore.js";
 import { ContextOverflowError } from "../engine/errors/ContextOverflowError.js";
+import { DraftModelMismatchError } from "../engine/errors/DraftModelMismatchError.js";
 import { InvalidSchemaError } from "../engine/errors/InvalidSchemaError.js";
 import { MaxTokensTooLargeError } from "../engine/errors/MaxTokensTooLargeError.js";
 import { ModelLoadError } from "../engine/errors/ModelLoadError.js";
@@ -39,6 +40,7 @@ export function toHttpError(error: unknown): HttpError {
 	if (error instanceof MaxTokensTooLargeError) return new HttpError(400, error.message, "max_tokens_too_large", "max_tokens");
 	if (error instanceof InvalidSchemaError) return new HttpError(400, error.message, "invalid_schema", "response_format");
 	if (error instanceof NotARerankerError) return new HttpError(400, error.message, "model_not_reranker", "model");
+	if (error instanceof DraftModelMismatchError) return new HttpError(400, error.message, "draft_model_mismatch", "draft");
 	if (error instanceof RangeError) return new HttpError(400, error.message, "invalid_value");
 	if (error instanceof UnsafeNameError) return new HttpError(400, error.message, "invalid_name");
 	if (error instanceof AmbiguousModelError) return new HttpError(400, error.message, "ambiguous_model", "model");

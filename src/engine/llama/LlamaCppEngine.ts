@@ -46,6 +46,8 @@ export interface LlamaCppEngineOptions {
 	home?: string;
 	/** MiB of saved KV states per tier (0: off). Default: HEARTH_KV_CACHE_RAM_MB and HEARTH_KV_CACHE_DISK_MB. */
 	kvCache?: { ramMb: number; diskMb: number };
+	/** Prompt-lookup decoding for loads that do not say. Default: HEARTH_PROMPT_LOOKUP. */
+	promptLookup?: boolean;
 }
 
 interface Loaded {
@@ -206,6 +208,10 @@ export class LlamaCppEngine implements Engine {
 				);
 		}
 		const header = await need(parallel);
+		// A draft model is loaded beside the model, with a context of the same size per sequence.
+		const draftNeed = options.draftModelPath
+			? (await readModelInfo(options.draftModelPath, { contextLength, sequences: parallel })).memory.cpuOnlyRamBytes
+			: 0;
 		const template = header.chatTemplate;
 		if (template !== undefined && Buffer.byteLength(template) > TEMPLATE_LIMITS.maxBytes)
 			throw new InvalidModelFileError(
@@ -227,7 +233,7 @@ export class LlamaCppEngine implements Engine {
 				flashAttention: this.flashAttentionFor(options, probeSubject),
 				mmap: options.mmap,
 				parallel,
-				requiredRamBytes: options.force ? undefined : header.memory.cpuOnlyRamBytes,
+				requiredRamBytes: options.force ? undefined : header.memory.cpuOnlyRamBytes + draftNeed,
 				logLevel: this.options.logLevel ?? readSetting("logLevel"),
 				chatTemplate:
 					template === undefined
@@ -238,6 +244,11 @@ export class LlamaCppEngine implements Engine {
 								eos: header.specialTokens.eos?.text,
 							},
 				jinjaWrapper: template !== undefined && this.jinjaTemplates.has(template),
+				speculation: {
+					promptLookup: options.promptLookup ?? this.options.promptLookup ?? readSetting("promptLookup"),
+					draftModelPath: options.draftModelPath,
+					draftMinConfidence: options.draftMinConfidence,
+				},
 				kvCache: kvCacheOptions(
 					this.options.home ?? readSetting("home"),
 					probeSubject,

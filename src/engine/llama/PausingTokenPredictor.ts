@@ -1,22 +1,51 @@
-import { type Token, TokenPredictor } from "node-llama-cpp";
+import { type LlamaContextSequence, type SequenceEvaluateOptions, type Token, TokenPredictor } from "node-llama-cpp";
 import type { DecodePause } from "./DecodePause.js";
 
 /**
- * A token predictor that predicts nothing: node-llama-cpp awaits a sequence's predictor before each
+ * The predictor every sequence runs with. node-llama-cpp awaits a sequence's predictor before each
  * of its decodes, which is the one place a sequence's generation can be held back between tokens
- * (see DecodePause). With no predictions the tokens are those of plain evaluation.
+ * (see DecodePause). Around that it drafts with `drafter` when there is one (prompt lookup or a
+ * draft model), else predicts nothing, and generation is plain evaluation.
  */
 export class PausingTokenPredictor extends TokenPredictor {
-	constructor(private readonly pause: DecodePause) {
+	constructor(
+		private readonly pause: DecodePause,
+		private readonly drafter?: TokenPredictor,
+	) {
 		super();
 	}
 
-	reset(): void {}
+	reset(params: {
+		targetSequence: LlamaContextSequence;
+		stateTokens: Token[];
+		evaluateOptions: Readonly<SequenceEvaluateOptions>;
+	}): Promise<void> | void {
+		return this.drafter?.reset(params);
+	}
 
-	pushTokens(): void {}
+	pushTokens(tokens: Token[]): void {
+		this.drafter?.pushTokens(tokens);
+	}
 
 	predictTokens(): Promise<Token[]> | Token[] {
 		const waiting = this.pause.waiting;
-		return waiting ? waiting.then(() => []) : [];
+		if (waiting) return waiting.then(() => this.draft());
+		return this.draft();
+	}
+
+	override updateInputTokens(tokens: Token[]): void {
+		this.drafter?.updateInputTokens(tokens);
+	}
+
+	override stop(untilPredictionsExhausted?: boolean): Promise<void> | void {
+		return this.drafter?.stop(untilPredictionsExhausted);
+	}
+
+	override dispose(): Promise<void> | void {
+		return this.drafter?.dispose();
+	}
+
+	private draft(): Promise<Token[]> | Token[] {
+		return this.drafter?.predictTokens() ?? [];
 	}
 }

@@ -5,6 +5,7 @@ import type { LogLevel } from "../../config/settings.js";
 import { InvalidModelFileError } from "../../models/InvalidModelFileError.js";
 import type { GenerationChunk, LoadProgress } from "../Engine.js";
 import { ContextOverflowError } from "../errors/ContextOverflowError.js";
+import { DraftModelMismatchError } from "../errors/DraftModelMismatchError.js";
 import { InvalidSchemaError } from "../errors/InvalidSchemaError.js";
 import { ModelLoadError } from "../errors/ModelLoadError.js";
 import { ModelTooLargeError } from "../errors/ModelTooLargeError.js";
@@ -107,7 +108,7 @@ export class RunnerClient {
 			});
 			if (reply.type === "loadFailed") {
 				await client.stop();
-				throw reply.error.name === "ModelTooLargeError" || reply.error.name === "InvalidModelFileError"
+				throw ["ModelTooLargeError", "InvalidModelFileError", "DraftModelMismatchError"].includes(reply.error.name)
 					? reviveError(reply.error)
 					: new ModelLoadError(options.modelPath, reply.error.message);
 			}
@@ -188,6 +189,7 @@ function reviveError(payload: RunnerErrorPayload): Error {
 	if (payload.name === "ContextOverflowError")
 		return new ContextOverflowError(Number(data.promptTokens), Number(data.contextLength));
 	if (payload.name === "InvalidModelFileError") return new InvalidModelFileError(String(data.path), String(data.reason));
+	if (payload.name === "DraftModelMismatchError") return new DraftModelMismatchError(String(data.draftPath), String(data.reason));
 	if (payload.name === "ModelTooLargeError") return new ModelTooLargeError(Number(data.neededBytes), Number(data.availableBytes));
 	if (payload.name === "InvalidSchemaError")
 		return new InvalidSchemaError(payload.message.replace(/^The JSON schema cannot be enforced: /, ""));

@@ -5,6 +5,7 @@ import {
 	type LlamaCompletion,
 	type LlamaCompletionGenerationOptions,
 	type LlamaContext,
+	type LlamaContextSequence,
 	type LlamaEmbeddingContext,
 	type LlamaModel,
 	type LlamaRankingContext,
@@ -37,6 +38,7 @@ import { type FlashAttentionProbe, probeFlashAttention, summary } from "./probeF
 import { resolveModelChatWrapper } from "./resolveModelChatWrapper.js";
 import type { ResolvedSampling, RunnerGenerateInput, RunnerLoaded, RunnerLoadOptions } from "./runnerProtocol.js";
 import { type AcquiredSequence, SequencePool } from "./SequencePool.js";
+import { Speculation } from "./Speculation.js";
 import { toChatHistory, toFunctions } from "./toChatHistory.js";
 import { toLlamaSampling } from "./toLlamaSampling.js";
 import { toStopReason } from "./toStopReason.js";
@@ -80,8 +82,9 @@ export class RunnerModel {
 		private readonly chatWrapper: ChatWrapper,
 		readonly info: RunnerLoaded,
 		private readonly kvStates: KvStateCache | undefined,
+		private readonly speculation: Speculation,
 	) {
-		this.sequences = SequencePool.of(context, info.parallel, this.pause);
+		this.sequences = SequencePool.of(context, info.parallel, this.pause, () => speculation.drafter());
 		this.grammars = new JsonGrammars(llama);
 	}
 
@@ -129,6 +132,12 @@ export class RunnerModel {
 			threads,
 			flashAttention: flashAttention.enabled,
 		});
+		const speculation = await Speculation.load(llama, model, options.speculation, {
+			contextSize: contextLength,
+			sequences: options.parallel,
+			threads,
+			flashAttention: flashAttention.enabled,
+		});
 		const chatWrapper = resolveModelChatWrapper(model, options.jinjaWrapper);
 		const hasTemplate = typeof model.fileInfo.metadata.tokenizer?.chat_template === "string";
 		const template: TemplateInfo = { source: hasTemplate ? "gguf" : "fallback", wrapper: chatWrapper.wrapperName };
@@ -142,6 +151,7 @@ export class RunnerModel {
 			template,
 			flashAttention,
 			flashAttentionProbe,
+			speculation: options.speculation,
 		};
 		// A state saved with flash attention on lays V out transposed differently: each layout has its folder.
 		const layout = `fa-${flashAttention.enabled ? "on" : "off"}`;
@@ -152,7 +162,7 @@ export class RunnerModel {
 				{ ...kv, ramDir: kv.ramDir && join(kv.ramDir, layout), diskDir: kv.diskDir && join(kv.diskDir, layout) },
 				log,
 			));
-		return new RunnerModel(llama, model, context, chatWrapper, info, kvStates);
+		return new RunnerModel(llama, model, context, chatWrapper, info, kvStates, speculation);
 	}
 
 	/** OpenAI's logit_bias on this model's tokenizer: added to the logit, -100 bans the token. */
@@ -258,6 +268,7 @@ export class RunnerModel {
 			this.sequences.release(pooled);
 			throw error;
 		}
+		const predictionsBefore = pooled.sequence.tokenPredictions;
 		const answer = new AnswerRecorder({ chat: input.kind === "chat", stop: sampling.stop, emit });
 		const limits: Limits = {
 			maxTokens: fitted.maxTokens,
@@ -297,6 +308,7 @@ export class RunnerModel {
 		} finally {
 			this.sequences.release(pooled);
 		}
+		const drafts = this.draftsSince(predictionsBefore, pooled.sequence);
 		answer.flush();
 		const ended = performance.now();
 		return {
@@ -310,9 +322,21 @@ export class RunnerModel {
 				seed: sampling.seed,
 				truncatedPromptTokens,
 				cachedPromptTokens,
+				...drafts,
 			},
 			...(toolCalls?.length ? { toolCalls } : {}),
 		};
+	}
+
+	/** Drafted and accepted tokens of one generation, from the sequence's counters; nothing when the model does not draft. */
+	private draftsSince(
+		before: LlamaContextSequence["tokenPredictions"],
+		sequence: LlamaContextSequence,
+	): { draftTokens?: number; acceptedDraftTokens?: number } {
+		if (!this.speculation.drafts) return {};
+		const after = sequence.tokenPredictions;
+		const accepted = after.validated - before.validated;
+		return { draftTokens: accepted + after.refuted - before.refuted, acceptedDraftTokens: accepted };
 	}
 
 	/** Whether the model's chat wrapper knows thinking tags, so its answers can hold reasoning. */
@@ -362,6 +386,7 @@ export class RunnerModel {
 		await (await this.embeddingContext)?.dispose();
 		await (await this.rankingContext?.catch(() => undefined))?.dispose();
 		await this.context.dispose();
+		await this.speculation.dispose();
 		await this.model.dispose();
 		await this.llama.dispose();
 	}

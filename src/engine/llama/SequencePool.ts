@@ -1,4 +1,4 @@
-import { LlamaCompletion, type LlamaContext, type LlamaContextSequence, type Token } from "node-llama-cpp";
+import { LlamaCompletion, type LlamaContext, type LlamaContextSequence, type Token, type TokenPredictor } from "node-llama-cpp";
 import type { DecodePause } from "./DecodePause.js";
 import { PausingTokenPredictor } from "./PausingTokenPredictor.js";
 import { pickSequence } from "./pickSequence.js";
@@ -31,12 +31,12 @@ export class SequencePool {
 
 	/**
 	 * `count` fresh sequences of `context`; it can hand out no more than it was created with. Each
-	 * sequence's decoding holds back while `pause` is on.
+	 * sequence's decoding holds back while `pause` is on, and drafts with its own `drafter()`.
 	 */
-	static of(context: LlamaContext, count: number, pause: DecodePause): SequencePool {
+	static of(context: LlamaContext, count: number, pause: DecodePause, drafter: () => TokenPredictor | undefined): SequencePool {
 		return new SequencePool(
 			Array.from({ length: count }, () => {
-				const sequence = context.getSequence({ tokenPredictor: new PausingTokenPredictor(pause) });
+				const sequence = context.getSequence({ tokenPredictor: new PausingTokenPredictor(pause, drafter()) });
 				return {
 					sequence,
 					completion: new LlamaCompletion({ contextSequence: sequence, autoDisposeSequence: false }),

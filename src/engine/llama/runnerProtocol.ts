@@ -14,6 +14,7 @@ import type {
 } from "../Engine.js";
 import type { KvCacheOptions } from "./KvStateCache.js";
 import type { FlashAttentionProbe } from "./probeFlashAttention.js";
+import type { SpeculationOptions } from "./Speculation.js";
 
 /**
  * Messages between the engine (parent) and a runner child process, over Node's IPC channel with
@@ -40,6 +41,7 @@ export interface RunnerLoadOptions {
 	chatTemplate?: { template: string; bos?: string; eos?: string };
 	/** The template is known to resolve to node-llama-cpp's Jinja wrapper: ask for it by name, skipping "auto" (~0.8 s). */
 	jinjaWrapper?: boolean;
+	speculation: SpeculationOptions;
 	/** Where conversations' KV states are kept between turns; the runner adds the attention layout. Absent: none kept. */
 	kvCache?: KvCacheOptions;
 }

@@ -1,0 +1,75 @@
+import { type LlamaContextSequence, type SequenceEvaluateOptions, type Token, TokenPredictor } from "node-llama-cpp";
+
+/** Drafted tokens judged together: enough that one unlucky stretch does not switch drafting off. */
+const WINDOW = 24;
+/** Below this share of drafted tokens accepted, verifying drafts costs more than they save. */
+const MIN_ACCEPTANCE = 0.35;
+/** Tokens generated without drafting before trying again: the text may have come back to repeating its input. */
+const REST_TOKENS = 96;
+
+/**
+ * A drafter (prompt lookup or a draft model) that rests when its drafts are mostly refused. Each
+ * drafted token is verified in the same batch as the next real one; on a CPU a longer batch is
+ * slower, so drafts that fail cost time. The acceptance is read from the sequence's own counters.
+ */
+export class AdaptiveDrafter extends TokenPredictor {
+	private sequence: LlamaContextSequence | undefined;
+	private windowStart = { validated: 0, refuted: 0 };
+	private resting = 0;
+
+	constructor(private readonly inner: TokenPredictor) {
+		super();
+	}
+
+	reset(params: {
+		targetSequence: LlamaContextSequence;
+		stateTokens: Token[];
+		evaluateOptions: Readonly<SequenceEvaluateOptions>;
+	}): Promise<void> | void {
+		this.sequence = params.targetSequence;
+		this.windowStart = counts(params.targetSequence);
+		this.resting = 0;
+		return this.inner.reset(params);
+	}
+
+	pushTokens(tokens: Token[]): void {
+		this.inner.pushTokens(tokens);
+	}
+
+	predictTokens(): Promise<Token[]> | Token[] {
+		if (this.resting > 0) {
+			this.resting--;
+			return [];
+		}
+		if (this.sequence) {
+			const now = counts(this.sequence);
+			const validated = now.validated - this.windowStart.validated;
+			const judged = validated + now.refuted - this.windowStart.refuted;
+			if (judged >= WINDOW) {
+				this.windowStart = now;
+				if (validated / judged < MIN_ACCEPTANCE) {
+					this.resting = REST_TOKENS;
+					return [];
+				}
+			}
+		}
+		return this.inner.predictTokens();
+	}
+
+	override updateInputTokens(tokens: Token[]): void {
+		this.inner.updateInputTokens(tokens);
+	}
+
+	override stop(untilPredictionsExhausted?: boolean): Promise<void> | void {
+		return this.inner.stop(untilPredictionsExhausted);
+	}
+
+	override dispose(): Promise<void> | void {
+		return this.inner.dispose();
+	}
+}
+
+function counts(sequence: LlamaContextSequence): { validated: number; refuted: number } {
+	const { validated, refuted } = sequence.tokenPredictions;
+	return { validated, refuted };
+}
