@@ -1,4 +1,4 @@
-import { type LlamaContextSequence, type SequenceEvaluateOptions, type Token, TokenPredictor } from "node-llama-cpp";
+import { type LlamaContextSequence, type Token, TokenPredictor } from "node-llama-cpp";
 
 /** Drafted tokens judged together: enough that one unlucky stretch does not switch drafting off. */
 const WINDOW = 24;
@@ -21,11 +21,7 @@ export class AdaptiveDrafter extends TokenPredictor {
 		super();
 	}
 
-	reset(params: {
-		targetSequence: LlamaContextSequence;
-		stateTokens: Token[];
-		evaluateOptions: Readonly<SequenceEvaluateOptions>;
-	}): Promise<void> | void {
+	reset(params: Parameters<TokenPredictor["reset"]>[0]): Promise<void> | void {
 		this.sequence = params.targetSequence;
 		this.windowStart = counts(params.targetSequence);
 		this.resting = 0;

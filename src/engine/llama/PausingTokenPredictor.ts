@@ -1,4 +1,4 @@
-import { type LlamaContextSequence, type SequenceEvaluateOptions, type Token, TokenPredictor } from "node-llama-cpp";
+import { type Token, TokenPredictor } from "node-llama-cpp";
 import type { DecodePause } from "./DecodePause.js";
 
 /**
@@ -15,11 +15,7 @@ export class PausingTokenPredictor extends TokenPredictor {
 		super();
 	}
 
-	reset(params: {
-		targetSequence: LlamaContextSequence;
-		stateTokens: Token[];
-		evaluateOptions: Readonly<SequenceEvaluateOptions>;
-	}): Promise<void> | void {
+	reset(params: Parameters<TokenPredictor["reset"]>[0]): Promise<void> | void {
 		return this.drafter?.reset(params);
 	}
 
