@@ -8,6 +8,7 @@ import { engineBench } from "./engineBench.js";
 import { fitBench } from "./fitBench.js";
 import { modelsBench } from "./modelsBench.js";
 import { serverBench } from "./serverBench.js";
+import { speculationBench } from "./speculationBench.js";
 
 const benches: Record<string, (args: string[]) => Promise<void>> = {
 	engine: engineBench,
@@ -16,6 +17,7 @@ const benches: Record<string, (args: string[]) => Promise<void>> = {
 	fit: fitBench,
 	download: downloadBench,
 	server: serverBench,
+	speculation: speculationBench,
 };
 
 const [name = "engine", ...rest] = process.argv.slice(2);

@@ -1,11 +1,16 @@
 import { type LlamaContextSequence, type Token, TokenPredictor } from "node-llama-cpp";
 
-/** Drafted tokens judged together: enough that one unlucky stretch does not switch drafting off. */
-const WINDOW = 24;
+/** Drafted tokens judged together. */
+const WINDOW = 8;
 /** Below this share of drafted tokens accepted, verifying drafts costs more than they save. */
 const MIN_ACCEPTANCE = 0.35;
-/** Tokens generated without drafting before trying again: the text may have come back to repeating its input. */
-const REST_TOKENS = 96;
+/**
+ * Tokens generated without drafting after a window of mostly refused drafts, doubled after each
+ * such window in a row (up to MAX_REST_TOKENS): a draft that keeps failing costs a few percent, one
+ * that had a bad stretch (or text that came back to repeating its input) is tried again soon.
+ */
+const REST_TOKENS = 64;
+const MAX_REST_TOKENS = 2048;
 
 /**
  * A drafter (prompt lookup or a draft model) that rests when its drafts are mostly refused. Each
@@ -16,6 +21,7 @@ export class AdaptiveDrafter extends TokenPredictor {
 	private sequence: LlamaContextSequence | undefined;
 	private windowStart = { validated: 0, refuted: 0 };
 	private resting = 0;
+	private nextRest = REST_TOKENS;
 
 	constructor(private readonly inner: TokenPredictor) {
 		super();
@@ -25,6 +31,7 @@ export class AdaptiveDrafter extends TokenPredictor {
 		this.sequence = params.targetSequence;
 		this.windowStart = counts(params.targetSequence);
 		this.resting = 0;
+		this.nextRest = REST_TOKENS;
 		return this.inner.reset(params);
 	}
 
@@ -44,9 +51,13 @@ export class AdaptiveDrafter extends TokenPredictor {
 			if (judged >= WINDOW) {
 				this.windowStart = now;
 				if (validated / judged < MIN_ACCEPTANCE) {
-					this.resting = REST_TOKENS;
+					this.resting = this.nextRest;
+					this.nextRest = Math.min(this.nextRest * 2, MAX_REST_TOKENS);
+					// A draft model would otherwise keep evaluating every token in the background, on the same cores.
+					void this.inner.stop();
 					return [];
 				}
+				this.nextRest = REST_TOKENS;
 			}
 		}
 		return this.inner.predictTokens();
