@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { type Setting, settings } from "../config/settings.js";
 import { VERSION } from "../config/version.js";
 import type { CommandIo } from "./CommandIo.js";
-import { gpuLayersOption, integerOption, numberOption } from "./parseOptions.js";
+import { gpuLayersOption, integerOption, numberOption, onOffOption } from "./parseOptions.js";
 
 // Each command's module is imported in its action, so that `--help`, `--version` and quick commands do
 // not load what others need (node-llama-cpp, hono, better-sqlite3, @huggingface/*: most of a second).
@@ -157,6 +157,8 @@ program
 	.option("--ttl <seconds>", "unload after this long idle", integerOption(0))
 	.option("--parallel <n>", "requests answered at once", integerOption(1))
 	.option("--threads <n>", "CPU threads", integerOption(1))
+	.option("--draft <model>", "a smaller model with the same vocabulary that drafts tokens (speculative decoding)")
+	.option("--prompt-lookup <on|off>", "draft from the prompt's own tokens (default on, HEARTH_PROMPT_LOOKUP)", onOffOption)
 	.option("--force", "load even if the memory estimate says it will not fit")
 	.option("--json", "print JSON")
 	.option("--server <url>", "server to use")

@@ -21,6 +21,12 @@ export function numberOption(min: number, max: number): (raw: string) => number 
 	};
 }
 
+export function onOffOption(raw: string): boolean {
+	if (raw === "on") return true;
+	if (raw === "off") return false;
+	throw new InvalidArgumentError("Expected on or off.");
+}
+
 export function gpuLayersOption(raw: string): number | "max" | "auto" {
 	if (raw === "max" || raw === "auto") return raw;
 	if (raw === "off") return 0;

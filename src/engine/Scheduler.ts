@@ -25,7 +25,7 @@ export interface SchedulerOptions {
 	/** Told about loads and unloads, for the server's log. */
 	onEvent?: (message: string) => void;
 	/** A model's saved load settings, applied under whatever a request asks for. */
-	loadDefaults?: (key: string) => LoadOptions | undefined;
+	loadDefaults?: (key: string) => SchedulerLoadOptions | undefined;
 }
 
 /** Finds a model by any identifier the store knows: its key (the id it is loaded under) and file. */
@@ -68,11 +68,17 @@ interface Resident {
 	timer?: NodeJS.Timeout;
 }
 
+/** How the scheduler loads a model: the engine's options, with a draft model named as the store knows it. */
+export type SchedulerLoadOptions = LoadOptions & {
+	/** A model identifier (key, short key or path) of the draft model; resolved to its file. */
+	draft?: string;
+};
+
 export interface UseOptions extends CallOptions {
 	/** Keep the model loaded this long after the request; 0 unloads it as soon as it is idle. */
 	ttlSeconds?: number;
 	/** How to load the model if it is not loaded yet. */
-	load?: LoadOptions;
+	load?: SchedulerLoadOptions;
 }
 
 /**
@@ -222,7 +228,7 @@ export class Scheduler {
 				let model: LoadedModel;
 				try {
 					await this.makeRoom(key);
-					const load = { ...this.options.loadDefaults?.(key), ...withoutUndefined(options.load) };
+					const { draft, ...load } = { ...this.options.loadDefaults?.(key), ...withoutUndefined(options.load) };
 					model = await this.engine.load(
 						path,
 						{
@@ -230,6 +236,8 @@ export class Scheduler {
 							// HEARTH_PARALLEL is a ceiling, lowered to what fits; a count the request or the model's defaults give is kept.
 							parallel: load.parallel ?? this.options.parallel,
 							fitParallel: load.parallel === undefined,
+							// A draft is named as any model is; the engine takes its file.
+							draftModelPath: draft === undefined ? load.draftModelPath : (await this.resolve(draft)).path,
 							id: key,
 						},
 						{

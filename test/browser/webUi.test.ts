@@ -96,7 +96,7 @@ describe.skipIf(!hasChromium)("web UI in a real browser", () => {
 		expect(await page.locator("li.message").count()).toBe(4);
 		// The second turn runs on the sequence that holds the first: its history is not evaluated again.
 		expect(await page.locator('li.message[data-role="assistant"] .stats').last().textContent()).toMatch(
-			/· \d+ of \d+ prompt tokens cached$/,
+			/· \d+ of \d+ prompt tokens cached( · \d+ of \d+ drafted tokens accepted)?$/,
 		);
 		await shot("3-chat-two-turns");
 

@@ -57,7 +57,12 @@ describe("the official openai client", () => {
 		expect(completion.choices[0].message.role).toBe("assistant");
 		expect(completion.choices[0].message.content?.length).toBeGreaterThan(0);
 		expect(completion.choices[0].finish_reason).toBe("length");
-		expect(completion.usage).toEqual({ prompt_tokens: QUESTION_TOKENS, completion_tokens: 9, total_tokens: QUESTION_TOKENS + 9 });
+		expect(completion.usage).toEqual({
+			prompt_tokens: QUESTION_TOKENS,
+			completion_tokens: 9,
+			total_tokens: QUESTION_TOKENS + 9,
+			prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+		});
 		expect(lastRequest()).toMatchObject({ messages: QUESTION, maxTokens: 9, seed: 3 });
 	});
 
@@ -148,7 +153,12 @@ describe("the official openai client", () => {
 		expect(completion.model).toBe(PHI3_KEY);
 		expect(completion.choices[0].text.length).toBeGreaterThan(0);
 		expect(completion.choices[0].finish_reason).toBe("length");
-		expect(completion.usage).toEqual({ prompt_tokens: 4, completion_tokens: 5, total_tokens: 9 });
+		expect(completion.usage).toEqual({
+			prompt_tokens: 4,
+			completion_tokens: 5,
+			total_tokens: 9,
+			prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+		});
 		expect(server.engine.requests.at(-1)).toMatchObject({ kind: "completion", request: { prompt: "The island of", seed: 1 } });
 		const stream = await openai.completions.create({
 			model: PHI3_KEY,

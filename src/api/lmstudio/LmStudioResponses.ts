@@ -39,6 +39,10 @@ export const LmStudioExtras = z.object({
 		/** Seconds after the first token. */
 		generation_time: z.number(),
 		stop_reason: LmStudioStopReason,
+		/** With speculative decoding (LM Studio's own names): drafted tokens, and those accepted and refused. */
+		total_draft_tokens_count: z.number().optional(),
+		accepted_draft_tokens_count: z.number().optional(),
+		rejected_draft_tokens_count: z.number().optional(),
 	}),
 	model_info: z.object({
 		arch: z.string().optional(),

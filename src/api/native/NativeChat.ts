@@ -38,6 +38,9 @@ export const GenerationStats = z.object({
 	cachedPromptTokens: z.number().default(0),
 	/** Tokens of a thinking model's reasoning (the model's tokenizer counting its text); absent when it wrote none or they could not be counted. */
 	reasoningTokens: z.number().optional(),
+	/** With speculative decoding: tokens drafted (prompt lookup or a draft model) and verified, and how many were accepted. */
+	draftTokens: z.number().optional(),
+	acceptedDraftTokens: z.number().optional(),
 });
 export type GenerationStats = z.infer<typeof GenerationStats>;
 

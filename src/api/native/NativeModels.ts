@@ -29,6 +29,8 @@ export const LoadedModelView = z.object({
 			})
 			.optional(),
 	}),
+	/** How its sequences draft tokens ahead (speculative decoding). */
+	speculation: z.object({ promptLookup: z.boolean(), draftModelPath: z.string().optional() }).optional(),
 	pid: z.number(),
 	loadTimeMs: z.number(),
 	/** Requests generating or waiting now. */
@@ -58,6 +60,12 @@ export const LoadSettings = z.object({
 	threads: z.number().int().min(1).optional(),
 	flashAttention: z.boolean().optional(),
 	parallel: z.number().int().min(1).max(64).optional(),
+	/** Prompt-lookup decoding; default HEARTH_PROMPT_LOOKUP. */
+	promptLookup: z.boolean().optional(),
+	/** A model (key, short key or path) with the same vocabulary that drafts tokens for this one. */
+	draft: z.string().min(1).optional(),
+	/** How sure the draft model must be of a token to draft it (default 0.6). */
+	draftMinConfidence: z.number().min(0).max(1).optional(),
 });
 export type LoadSettings = z.infer<typeof LoadSettings>;
 

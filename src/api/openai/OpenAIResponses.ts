@@ -3,7 +3,17 @@ import { z } from "zod";
 export const FinishReason = z.enum(["stop", "length", "tool_calls"]);
 export type FinishReason = z.infer<typeof FinishReason>;
 
-export const Usage = z.object({ prompt_tokens: z.number(), completion_tokens: z.number(), total_tokens: z.number() });
+export const Usage = z.object({
+	prompt_tokens: z.number(),
+	completion_tokens: z.number(),
+	total_tokens: z.number(),
+	/** Prompt tokens reused from the cache (the conversation's earlier turns), not evaluated again. */
+	prompt_tokens_details: z.object({ cached_tokens: z.number(), audio_tokens: z.number() }).optional(),
+	/** With speculative decoding: drafted tokens the model accepted and refused (OpenAI's Predicted Outputs fields). */
+	completion_tokens_details: z
+		.object({ accepted_prediction_tokens: z.number(), rejected_prediction_tokens: z.number() })
+		.optional(),
+});
 export type Usage = z.infer<typeof Usage>;
 
 /** A function the model called: its name and its arguments as JSON text. */

@@ -18,6 +18,8 @@ export interface LoadCommandOptions {
 	ttl?: number;
 	parallel?: number;
 	threads?: number;
+	draft?: string;
+	promptLookup?: boolean;
 	force?: boolean;
 	server?: string;
 	json?: boolean;
@@ -37,6 +39,8 @@ export async function loadCommand(
 		ttlSeconds: options.ttl,
 		parallel: options.parallel,
 		threads: options.threads,
+		draft: options.draft,
+		promptLookup: options.promptLookup,
 		force: options.force,
 	});
 	const loaded = io.stderr.isTTY ? await withProgressBar(client, model, loading, io.stderr) : await loading;

@@ -56,6 +56,13 @@ export function lmStudioRoutes(ctx: ServerContext): Hono {
 				time_to_first_token: stats.timeToFirstTokenMs / 1000,
 				generation_time: (stats.totalMs - stats.timeToFirstTokenMs) / 1000,
 				stop_reason: stopReasonIn("lmstudio", stats.stopReason),
+				...(stats.draftTokens === undefined
+					? {}
+					: {
+							total_draft_tokens_count: stats.draftTokens,
+							accepted_draft_tokens_count: stats.acceptedDraftTokens ?? 0,
+							rejected_draft_tokens_count: stats.draftTokens - (stats.acceptedDraftTokens ?? 0),
+						}),
 			},
 			model_info: {
 				arch: local?.info?.architecture,

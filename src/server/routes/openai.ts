@@ -219,6 +219,19 @@ function toOpenAIToolCall(call: ToolCall) {
 }
 
 function usage(result: GenerationResult): Usage {
-	const { promptTokens, generatedTokens } = result.stats;
-	return { prompt_tokens: promptTokens, completion_tokens: generatedTokens, total_tokens: promptTokens + generatedTokens };
+	const { promptTokens, generatedTokens, cachedPromptTokens, draftTokens, acceptedDraftTokens } = result.stats;
+	return {
+		prompt_tokens: promptTokens,
+		completion_tokens: generatedTokens,
+		total_tokens: promptTokens + generatedTokens,
+		prompt_tokens_details: { cached_tokens: cachedPromptTokens, audio_tokens: 0 },
+		...(draftTokens === undefined
+			? {}
+			: {
+					completion_tokens_details: {
+						accepted_prediction_tokens: acceptedDraftTokens ?? 0,
+						rejected_prediction_tokens: draftTokens - (acceptedDraftTokens ?? 0),
+					},
+				}),
+	};
 }

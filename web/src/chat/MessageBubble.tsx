@@ -1,3 +1,4 @@
+import { draftSummary } from "../../../src/api/draftSummary.js";
 import type { GenerationStats } from "../../../src/api/native/NativeChat.js";
 import type { StoredMessage } from "../../../src/api/native/NativeChats.js";
 import { STOP_REASON_LABELS } from "../../../src/api/StopReason.js";
@@ -80,5 +81,6 @@ export function MessageBubble({
 
 function statsLine(s: GenerationStats): string {
 	const cached = s.cachedPromptTokens > 0 ? ` · ${s.cachedPromptTokens} of ${s.promptTokens} prompt tokens cached` : "";
-	return `${s.tokensPerSecond.toFixed(1)} tok/s · TTFT ${Math.round(s.timeToFirstTokenMs)} ms · ${s.generatedTokens} tokens · stop: ${STOP_REASON_LABELS[s.stopReason]}${cached}`;
+	const drafts = draftSummary(s);
+	return `${s.tokensPerSecond.toFixed(1)} tok/s · TTFT ${Math.round(s.timeToFirstTokenMs)} ms · ${s.generatedTokens} tokens · stop: ${STOP_REASON_LABELS[s.stopReason]}${cached}${drafts ? ` · ${drafts}` : ""}`;
 }
