@@ -1,9 +1,10 @@
-import { readFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { getLlama, LlamaCompletion } from "node-llama-cpp";
 import { readSetting } from "../src/config/settings.js";
 import { LlamaCppEngine } from "../src/engine/llama/LlamaCppEngine.js";
+import { promptOfTokens as wordsOfTokens } from "../src/studio/promptOfTokens.js";
+import { peakRssBytes } from "../src/util/peakRssBytes.js";
 import { phi3MiniBenchModel } from "./benchModel.js";
 
 const PROMPT_TOKENS = 512;
@@ -59,11 +60,9 @@ export async function engineBench(args: string[]): Promise<void> {
 }
 
 /** Words that make `count` tokens (give or take two) for the loaded model `id`. */
-export async function promptOfTokens(engine: LlamaCppEngine, count: number, id = "bench"): Promise<string> {
-	const vocabulary = "the island of taiwan sits in east asia near china and the pacific ocean".split(" ");
-	const words: string[] = [];
-	while ((await engine.countTokens(id, words.join(" "))) < count - 2) words.push(vocabulary[words.length % vocabulary.length]);
-	return words.join(" ");
+/** A prompt of about `count` tokens for the loaded model `id` (see src/studio/promptOfTokens). */
+export function promptOfTokens(engine: LlamaCppEngine, count: number, id = "bench"): Promise<string> {
+	return wordsOfTokens(engine, id, count);
 }
 
 /** The same work through node-llama-cpp directly, with no runner process in between. */
@@ -92,15 +91,6 @@ async function inProcess(modelPath: string, threads: number, prompt: string) {
 	await model.dispose();
 	await llama.dispose();
 	return { loadMs, promptTokens: tokens.length, promptMs, generationTokPerSec };
-}
-
-function peakRssBytes(pid: number): number | undefined {
-	try {
-		const match = readFileSync(`/proc/${pid}/status`, "utf8").match(/VmHWM:\s+(\d+) kB/);
-		return match ? Number(match[1]) * 1024 : undefined;
-	} catch {
-		return undefined;
-	}
 }
 
 function round(n: number, digits: number): number {

@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { type Setting, settings } from "../config/settings.js";
 import { VERSION } from "../config/version.js";
 import type { CommandIo } from "./CommandIo.js";
-import { gpuLayersOption, integerOption, numberOption, onOffOption } from "./parseOptions.js";
+import { gpuLayersOption, integerListOption, integerOption, numberOption, onOffOption } from "./parseOptions.js";
 
 // Each command's module is imported in its action, so that `--help`, `--version` and quick commands do
 // not load what others need (node-llama-cpp, hono, better-sqlite3, @huggingface/*: most of a second).
@@ -146,6 +146,23 @@ program
 	.action(async (options) => {
 		const { psCommand } = await import("./commands/ps.js");
 		process.exitCode = await psCommand(options, io);
+	});
+
+program
+	.command("bench")
+	.description("measure a model on this machine: load time, prompt and generation speed, first token, memory")
+	.argument("<model>", "model key, short key or path of a GGUF file")
+	.option("--threads <list>", "CPU thread counts to measure, e.g. 1,2 (default: the cores useful for math)", integerListOption(1))
+	.option("--ctx <list>", "context lengths to measure (default 4096, capped at the model's)", integerListOption(16))
+	.option("--batch <list>", "batch sizes to measure (default 512)", integerListOption(1))
+	.option("--parallel <list>", "concurrent streams to measure (default 1)", integerListOption(1))
+	.option("--prompt <n>", "tokens of each prompt", integerOption(8), 256)
+	.option("--gen <n>", "tokens each stream generates", integerOption(2), 64)
+	.option("--reps <n>", "repetitions of each setting", integerOption(1), 2)
+	.option("--json", "print JSON")
+	.action(async (model: string, options) => {
+		const { benchCommand } = await import("./commands/bench.js");
+		process.exitCode = await benchCommand(model, options, io);
 	});
 
 program

@@ -21,6 +21,16 @@ export function numberOption(min: number, max: number): (raw: string) => number 
 	};
 }
 
+/** A comma-separated list of integers of at least `min`, e.g. `--threads 1,2,4`. */
+export function integerListOption(min: number): (raw: string) => number[] {
+	const one = integerOption(min);
+	return (raw) => {
+		const items = raw.split(",").map((s) => s.trim());
+		if (items.some((s) => s === "")) throw new InvalidArgumentError(`Expected integers >= ${min}, separated by commas.`);
+		return [...new Set(items.map(one))];
+	};
+}
+
 export function onOffOption(raw: string): boolean {
 	if (raw === "on") return true;
 	if (raw === "off") return false;

@@ -49,6 +49,8 @@ export interface LoadOptions {
 	seed?: number;
 	/** Sequences that generate at the same time, each with its own `contextLength`. Default: 1. */
 	parallel?: number;
+	/** Tokens llama.cpp evaluates in one batch (a long prompt is several). Default: node-llama-cpp's (512, at most the context). */
+	batchSize?: number;
 	/**
 	 * Take `parallel` as a maximum: load with the most sequences whose memory need fits in free RAM
 	 * (at least 1), since each holds a whole context of KV cache. Default: exactly `parallel`.
@@ -211,6 +213,8 @@ export interface LoadedModel {
 	trainedContextLength: number;
 	parallel: number;
 	threads: number;
+	/** Tokens evaluated in one batch; absent for an engine that does not say. */
+	batchSize?: number;
 	/** Backend llama.cpp runs on: "cpu", "cuda", "vulkan" or "metal". */
 	gpu: string;
 	gpuLayers: number;

@@ -233,6 +233,7 @@ export class LlamaCppEngine implements Engine {
 				flashAttention: this.flashAttentionFor(options, probeSubject),
 				mmap: options.mmap,
 				parallel,
+				batchSize: options.batchSize,
 				requiredRamBytes: options.force ? undefined : header.memory.cpuOnlyRamBytes + draftNeed,
 				logLevel: this.options.logLevel ?? readSetting("logLevel"),
 				chatTemplate:

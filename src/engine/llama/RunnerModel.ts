@@ -131,6 +131,7 @@ export class RunnerModel {
 			sequences: options.parallel,
 			threads,
 			flashAttention: flashAttention.enabled,
+			batchSize: options.batchSize,
 		});
 		const speculation = await Speculation.load(llama, model, options.speculation, {
 			contextSize: contextLength,
@@ -146,6 +147,7 @@ export class RunnerModel {
 			trainedContextLength: model.trainContextSize,
 			parallel: options.parallel,
 			threads,
+			batchSize: context.batchSize,
 			gpu: llama.gpu === false ? "cpu" : llama.gpu,
 			gpuLayers: model.gpuLayers,
 			template,

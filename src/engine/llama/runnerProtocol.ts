@@ -36,6 +36,7 @@ export interface RunnerLoadOptions {
 	/** RAM the model needs on the CPU; the runner refuses to load when less is available. Absent when forced. */
 	requiredRamBytes?: number;
 	parallel: number;
+	batchSize?: number;
 	logLevel: LogLevel;
 	/** The GGUF's chat template and the tokens it refers to, rendered once on trial before the weights load. */
 	chatTemplate?: { template: string; bos?: string; eos?: string };
