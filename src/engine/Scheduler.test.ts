@@ -190,6 +190,35 @@ describe("the queue", () => {
 		expect(engine.requests).toHaveLength(4);
 	});
 
+	it("admits as many requests as the model has sequences; each waiter is told its place as the queue moves", async () => {
+		const { engine, scheduler } = setup({ parallel: 1, queueLimit: 5 }, { tokenDelayMs: 2 });
+		const places: number[][] = [[], [], []];
+		const scheduled = await Promise.all(
+			[0, 1, 2].map((i) => scheduler.chat("a", { ...ASK, maxTokens: 5 }, { onQueued: (p) => places[i]?.push(p) })),
+		);
+		await sleep(3);
+		expect(scheduler.list()[0]).toMatchObject({ inFlight: 3, queued: 2 });
+		expect(engine.requests).toHaveLength(1); // the waiters wait here, not in the engine
+		const results = await Promise.all(scheduled.map((s) => s.generation));
+		expect(results.map((r) => r.stats.generatedTokens)).toEqual([5, 5, 5]);
+		expect(places).toEqual([[], [1], [2, 1]]);
+		expect(scheduler.list()[0]).toMatchObject({ inFlight: 0, queued: 0 });
+	});
+
+	it("lets a waiter that gives up leave: the ones behind move up, and the answer in progress goes on", async () => {
+		const { scheduler } = setup({ parallel: 1, queueLimit: 5 }, { tokenDelayMs: 2 });
+		const first = await scheduler.chat("a", { ...ASK, maxTokens: 20 });
+		const leaving = new AbortController();
+		const second = await scheduler.chat("a", ASK, { signal: leaving.signal });
+		const third: number[] = [];
+		const last = await scheduler.chat("a", ASK, { onQueued: (p) => third.push(p) });
+		leaving.abort();
+		expect(await second.generation).toMatchObject({ text: "", stats: { generatedTokens: 0, stopReason: "user_stopped" } });
+		expect(third).toEqual([2, 1]);
+		expect((await first.generation).stats.generatedTokens).toBe(20);
+		expect((await last.generation).stats.generatedTokens).toBe(2);
+	});
+
 	it("counts requests waiting for a load in the queue", async () => {
 		const { scheduler } = setup({ parallel: 1, queueLimit: 1 }, { loadDelayMs: 30 });
 		const waiting = [scheduler.chat("a", ASK), scheduler.chat("a", ASK)];

@@ -1,4 +1,6 @@
+import { stoppedByClient } from "../api/native/NativeChat.js";
 import { withoutUndefined } from "../util/withoutUndefined.js";
+import { AdmissionQueue } from "./AdmissionQueue.js";
 import type {
 	CallOptions,
 	ChatRequest,
@@ -11,7 +13,7 @@ import type {
 } from "./Engine.js";
 import { MaxTokensTooLargeError } from "./errors/MaxTokensTooLargeError.js";
 import { ServerBusyError } from "./errors/ServerBusyError.js";
-import type { Generation } from "./Generation.js";
+import { Generation } from "./Generation.js";
 
 export interface SchedulerOptions {
 	/** Seconds a model stays loaded after its last request. Default 3600. */
@@ -34,6 +36,8 @@ export type ModelResolver = (identifier: string) => Promise<{ key: string; path:
 export interface ScheduledModel extends LoadedModel {
 	/** Requests generating or waiting. */
 	inFlight: number;
+	/** Of those, the requests waiting for one of its sequences, in order of arrival. */
+	queued: number;
 	/** Milliseconds since the last request ended (0 while in use). */
 	idleMs: number;
 	ttlSeconds: number;
@@ -66,6 +70,8 @@ interface Resident {
 	lastUsed: number;
 	ttlSeconds: number;
 	timer?: NodeJS.Timeout;
+	/** Its sequences: as many generations run as it has, the rest wait here with their positions known. */
+	admission: AdmissionQueue;
 }
 
 /** How the scheduler loads a model: the engine's options, with a draft model named as the store knows it. */
@@ -79,6 +85,8 @@ export interface UseOptions extends CallOptions {
 	ttlSeconds?: number;
 	/** How to load the model if it is not loaded yet. */
 	load?: SchedulerLoadOptions;
+	/** While the request waits for a free sequence: its place in the queue (1 is next), told again as it moves. */
+	onQueued?: (position: number) => void;
 }
 
 /**
@@ -145,6 +153,7 @@ export class Scheduler {
 		return [...this.residents.values()].map((s) => ({
 			...s.model,
 			inFlight: s.inFlight,
+			queued: s.admission.queued,
 			idleMs: s.inFlight > 0 ? 0 : now - s.lastUsed,
 			ttlSeconds: s.ttlSeconds,
 			expiresAt: s.inFlight > 0 ? undefined : s.lastUsed + s.ttlSeconds * 1000,
@@ -175,13 +184,19 @@ export class Scheduler {
 			throw new MaxTokensTooLargeError(request.maxTokens, resident.model.contextLength);
 		}
 		const loadMs = resident.loadedAt >= started ? resident.model.loadTimeMs : 0;
-		let generation: Generation;
-		try {
-			generation = start(resident.model.id);
-		} catch (error) {
-			this.release(resident, options.ttlSeconds);
-			throw error;
-		}
+		// Admitted when one of the model's sequences is free; until then it waits here, where its
+		// place is known, not in the runner. A request that gives up while waiting ends as stopped.
+		const { signal, onQueued } = options;
+		const generation = new Generation(async (emit) => {
+			if (!(await resident.admission.admit(signal, onQueued))) return { text: "", stats: stoppedByClient() };
+			try {
+				const running = start(resident.model.id);
+				for await (const chunk of running.chunks()) emit(chunk);
+				return await running;
+			} finally {
+				resident.admission.release();
+			}
+		});
 		const done = () => this.release(resident, options.ttlSeconds);
 		generation.then(done, done);
 		return { model: resident.model, generation, loadMs };
@@ -255,6 +270,7 @@ export class Scheduler {
 					model,
 					loadedAt: performance.now(),
 					inFlight: 0,
+					admission: new AdmissionQueue(model.parallel),
 					lastUsed: Date.now(),
 					ttlSeconds: options.ttlSeconds ?? this.options.ttlSeconds,
 				};

@@ -50,6 +50,8 @@ export type GenerationStats = z.infer<typeof GenerationStats>;
  * `fragment`s, so a client that knows only fragments still gets the answer alone.
  */
 export const NativeChatEvent = z.discriminatedUnion("type", [
+	/** Only while the request waits for one of the model's sequences: its place in the queue (1 is next), again as it moves. */
+	z.object({ type: z.literal("queued"), position: z.number().int().min(1) }),
 	z.object({ type: z.literal("start"), model: z.string(), contextLength: z.number(), loadMs: z.number() }),
 	/** A piece of the answer's text. */
 	z.object({ type: z.literal("fragment"), text: z.string() }),

@@ -35,6 +35,8 @@ export const LoadedModelView = z.object({
 	loadTimeMs: z.number(),
 	/** Requests generating or waiting now. */
 	inFlight: z.number(),
+	/** Of those, the ones waiting for a free sequence (they are admitted in order of arrival). */
+	queued: z.number().default(0),
 	/** Milliseconds since the last request (0 while in use). */
 	idleMs: z.number(),
 	ttlSeconds: z.number(),

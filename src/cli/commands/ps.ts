@@ -21,7 +21,7 @@ export async function psCommand(options: { json?: boolean; server?: string }, io
 		String(m.parallel),
 		m.gpu === "cpu" ? `cpu, ${m.threads} threads` : `${m.gpu}, ${m.gpuLayers} layers`,
 		m.memoryBytes === undefined ? "–" : formatBytes(m.memoryBytes),
-		m.inFlight > 0 ? `busy (${m.inFlight})` : formatDuration(m.idleMs / 1000),
+		m.inFlight > 0 ? `busy (${m.inFlight}${m.queued > 0 ? `, ${m.queued} queued` : ""})` : formatDuration(m.idleMs / 1000),
 		m.expiresAt === undefined ? "–" : `in ${formatDuration((m.expiresAt - Date.now()) / 1000)}`,
 	]);
 	io.stdout.write(formatTable(["MODEL", "CONTEXT", "PARALLEL", "BACKEND", "MEMORY", "IDLE", "UNLOADS"], rows));

@@ -54,6 +54,12 @@ export function MessageList({
 			{streaming !== undefined && (
 				<li className="message assistant streaming" data-role="assistant">
 					{/* A chat request may have to load the model first: show that, not an empty bubble. */}
+					{streaming.queuePosition !== undefined && (
+						<p className="queued" role="status">
+							Waiting for the model:{" "}
+							{streaming.queuePosition === 1 ? "next in line" : `${streaming.queuePosition - 1} requests ahead in the queue`}
+						</p>
+					)}
 					{streaming.text === "" && streaming.reasoning === "" && !loading && <LoadProgress model={model} quiet />}
 					{streaming.reasoning && <Reasoning text={streaming.reasoning} tokens={undefined} thinking={streaming.text === ""} />}
 					<Markdown text={streaming.text} />

@@ -22,6 +22,8 @@ const DEFAULTS: ChatSettings = {
 export interface StreamingAnswer {
 	text: string;
 	reasoning: string;
+	/** While the answer waits for one of the model's sequences: its place in the queue (1 is next). */
+	queuePosition?: number;
 }
 
 /** A user message being rewritten in place; resending drops everything after it. */
@@ -142,7 +144,9 @@ export function useChatSession() {
 		let stats: GenerationStats | undefined;
 		try {
 			for await (const event of api.chat(chatRequest({ model, system, settings, history }), abort.signal)) {
+				if (event.type === "queued") setStreaming({ text, reasoning, queuePosition: event.position });
 				if (event.type === "start") {
+					setStreaming({ text, reasoning });
 					setContextLength(event.contextLength);
 					void refreshLoaded();
 				}

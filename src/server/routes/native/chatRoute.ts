@@ -15,17 +15,25 @@ export function chatRoute(ctx: ServerContext): Hono {
 	app.post("/hearth/chat", async (c) => {
 		const { model: identifier, messages, ttlSeconds, ...sampling } = NativeChatRequest.parse(await readJson(c));
 		const abort = abortOnDisconnect(c.req.raw.signal);
+		const places = new Places();
 		const { model, generation, loadMs } = await ctx.scheduler.chat(
 			identifier,
 			{ ...sampling, messages },
-			{ signal: abort.signal, ttlSeconds },
+			{ signal: abort.signal, ttlSeconds, onQueued: (position) => places.tell(position) },
 		);
 		return sendEvents(
 			c,
 			(async function* (): AsyncGenerator<NativeChatEvent> {
-				// The first piece (or the failure) comes before the first event, so an early error is a real status.
+				// The first piece (or the failure) comes before the first event, so an early error is a real
+				// status — unless the request waits for a sequence: then the client is told its place meanwhile.
 				const chunks = generation.chunks();
-				let next = await chunks.next();
+				const first = chunks.next();
+				let next: Awaited<typeof first> | undefined;
+				while (next === undefined) {
+					const raced = await Promise.race([first.then((r) => ({ r })), places.next().then((position) => ({ position }))]);
+					if ("r" in raced) next = raced.r;
+					else yield { type: "queued", position: raced.position };
+				}
 				yield { type: "start", model: model.id, contextLength: model.contextLength, loadMs };
 				for (; !next.done; next = await chunks.next()) {
 					const chunk = next.value;
@@ -55,5 +63,26 @@ async function withReasoningTokens(engine: Engine, modelId: string, result: Gene
 		return { ...result.stats, reasoningTokens: await engine.countTokens(modelId, result.reasoning) };
 	} catch {
 		return result.stats;
+	}
+}
+
+/** Queue places as the scheduler tells them, for the stream to pass on one by one. */
+class Places {
+	private readonly told: number[] = [];
+	private waiter: ((position: number) => void) | undefined;
+
+	tell(position: number): void {
+		const waiter = this.waiter;
+		this.waiter = undefined;
+		if (waiter) waiter(position);
+		else this.told.push(position);
+	}
+
+	next(): Promise<number> {
+		const position = this.told.shift();
+		if (position !== undefined) return Promise.resolve(position);
+		return new Promise((resolve) => {
+			this.waiter = resolve;
+		});
 	}
 }
