@@ -22,6 +22,7 @@ export interface Setting<T> {
 
 export type GpuSetting = "auto" | "off" | "cuda" | "vulkan" | "metal";
 export type FlashAttentionSetting = "auto" | "on" | "off";
+export type PromptLookupSetting = boolean | "auto";
 export type LogLevel = "error" | "warn" | "info" | "debug";
 
 function oneOf<T extends string>(name: string, values: readonly T[]): (raw: string) => T {
@@ -172,12 +173,14 @@ export const settings = {
 	},
 	promptLookup: {
 		env: "HEARTH_PROMPT_LOOKUP",
-		default: (): boolean => true,
-		defaultText: "on",
+		default: (): PromptLookupSetting => "auto",
+		defaultText: "auto",
 		description:
-			"Prompt-lookup decoding: draft tokens from the prompt where an answer repeats it (summaries, edits, code), verified in one batch; drafting rests while drafts are mostly refused. on or off; a load's promptLookup wins.",
-		parse: (raw: string) =>
-			["on", "1", "true"].includes(oneOf("HEARTH_PROMPT_LOOKUP", ["on", "off", "1", "0", "true", "false"])(raw)),
+			"Prompt-lookup decoding: draft tokens from the prompt where an answer repeats it (summaries, edits, code), verified in one batch; drafting rests while drafts are mostly refused. auto (on for a model on a GPU, where a longer batch costs next to nothing; off on the CPU, where it measured slower), on or off; a load's promptLookup wins.",
+		parse: (raw: string): PromptLookupSetting => {
+			const v = oneOf("HEARTH_PROMPT_LOOKUP", ["auto", "on", "off", "1", "0", "true", "false"])(raw);
+			return v === "auto" ? "auto" : ["on", "1", "true"].includes(v);
+		},
 	},
 	kvCacheRamMb: {
 		env: "HEARTH_KV_CACHE_RAM_MB",

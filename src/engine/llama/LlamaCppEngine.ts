@@ -1,5 +1,5 @@
 import { join, resolve } from "node:path";
-import { type GpuSetting, type LogLevel, readSetting } from "../../config/settings.js";
+import { type GpuSetting, type LogLevel, type PromptLookupSetting, readSetting } from "../../config/settings.js";
 import { fitParallel } from "../../models/fit/fitParallel.js";
 import { machineMemory } from "../../models/fit/machineMemory.js";
 import { InvalidModelFileError } from "../../models/InvalidModelFileError.js";
@@ -47,7 +47,7 @@ export interface LlamaCppEngineOptions {
 	/** MiB of saved KV states per tier (0: off). Default: HEARTH_KV_CACHE_RAM_MB and HEARTH_KV_CACHE_DISK_MB. */
 	kvCache?: { ramMb: number; diskMb: number };
 	/** Prompt-lookup decoding for loads that do not say. Default: HEARTH_PROMPT_LOOKUP. */
-	promptLookup?: boolean;
+	promptLookup?: PromptLookupSetting;
 }
 
 interface Loaded {

@@ -153,7 +153,7 @@ export class RunnerModel {
 			template,
 			flashAttention,
 			flashAttentionProbe,
-			speculation: options.speculation,
+			speculation: speculation.info,
 		};
 		// A state saved with flash attention on lays V out transposed differently: each layout has its folder.
 		const layout = `fa-${flashAttention.enabled ? "on" : "off"}`;

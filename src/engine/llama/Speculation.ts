@@ -11,8 +11,8 @@ import { AdaptiveDrafter } from "./AdaptiveDrafter.js";
 
 /** How a model's sequences draft tokens ahead, as a load asks for it. */
 export interface SpeculationOptions {
-	/** Draft from the prompt's own tokens where the answer repeats them (summaries, edits, code). */
-	promptLookup: boolean;
+	/** Draft from the prompt's own tokens where the answer repeats them (summaries, edits, code); "auto": when the model runs on a GPU. */
+	promptLookup: boolean | "auto";
 	/** A smaller model with the same vocabulary that drafts for this one; it wins over prompt lookup. */
 	draftModelPath?: string;
 	/** How sure the draft model must be of a token to draft it. Default: node-llama-cpp's (0.6). */
@@ -30,7 +30,7 @@ const SAMPLED_IDS = 512;
  */
 export class Speculation {
 	private constructor(
-		readonly options: SpeculationOptions,
+		readonly options: SpeculationOptions & { promptLookup: boolean },
 		private readonly draft?: { model: LlamaModel; context: LlamaContext },
 	) {}
 
@@ -40,16 +40,25 @@ export class Speculation {
 		options: SpeculationOptions,
 		context: { contextSize: number; sequences: number; threads: number; flashAttention: boolean },
 	): Promise<Speculation> {
-		if (!options.draftModelPath) return new Speculation(options);
-		const model = await llama.loadModel({ modelPath: options.draftModelPath, useMmap: llama.gpu !== false });
+		// On a GPU a batch of a few more tokens costs next to nothing; on the CPU it measured slower
+		// (bench/speculationBench.ts: 0.96x with drafts refused, 0.79x on a text the model half repeats).
+		const resolved = { ...options, promptLookup: options.promptLookup === "auto" ? target.gpuLayers > 0 : options.promptLookup };
+		const draftPath = resolved.draftModelPath;
+		if (!draftPath) return new Speculation(resolved);
+		const model = await llama.loadModel({ modelPath: draftPath, useMmap: llama.gpu !== false });
 		try {
 			const mismatch = vocabularyMismatch(target, model);
-			if (mismatch) throw new DraftModelMismatchError(options.draftModelPath, mismatch);
-			return new Speculation(options, { model, context: await model.createContext(context) });
+			if (mismatch) throw new DraftModelMismatchError(draftPath, mismatch);
+			return new Speculation(resolved, { model, context: await model.createContext(context) });
 		} catch (error) {
 			await model.dispose();
 			throw error;
 		}
+	}
+
+	/** What this model's sequences do: prompt lookup decided, for LoadedModel.speculation. */
+	get info(): { promptLookup: boolean; draftModelPath?: string } {
+		return { promptLookup: this.options.promptLookup, ...(this.draft ? { draftModelPath: this.options.draftModelPath } : {}) };
 	}
 
 	/** Whether sequences draft at all. */

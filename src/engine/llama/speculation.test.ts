@@ -64,6 +64,12 @@ describe("speculative decoding", () => {
 		expect(drafted.stats.acceptedDraftTokens).toBeGreaterThan(0);
 	});
 
+	it("by default looks up the prompt only on a GPU, where a longer batch costs next to nothing", async () => {
+		const loaded = await engine.load(target, { id: "default", flashAttention: false });
+		await engine.unload("default");
+		expect(loaded.speculation).toEqual({ promptLookup: loaded.gpuLayers > 0 });
+	});
+
 	it("refuses at load a draft model whose vocabulary is not the model's", async () => {
 		const llama = await testModel({ architecture: "llama", type: "Q4_0" });
 		const load = engine.load(target, { id: "mismatch", flashAttention: false, draftModelPath: llama });
