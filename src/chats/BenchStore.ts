@@ -1,7 +1,6 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { BenchReport, BenchRun } from "../api/native/NativeBench.js";
+import { openDatabase } from "./openDatabase.js";
 
 /** A benchmark setting's results as kept, with the report it came from. */
 export interface StoredBenchRun {
@@ -36,10 +35,7 @@ export class BenchStore {
 	private readonly db: Database.Database;
 
 	constructor(path: string) {
-		mkdirSync(dirname(path), { recursive: true });
-		this.db = new Database(path);
-		this.db.pragma("journal_mode = WAL");
-		this.db.pragma("busy_timeout = 5000");
+		this.db = openDatabase(path);
 		this.db.exec(`CREATE TABLE IF NOT EXISTS bench_runs (
 			id INTEGER PRIMARY KEY AUTOINCREMENT,
 			created_at TEXT NOT NULL,

@@ -166,6 +166,19 @@ program
 	});
 
 program
+	.command("eval")
+	.description("score a model on multiple-choice questions: your JSONL set, or Hearth's own 30")
+	.argument("<model>", "model key, short key or path of a GGUF file")
+	.argument("[set]", 'JSONL file of {"question", "choices", "answer", "subject"} lines (default: general, the shipped set)')
+	.option("--limit <n>", "score only the first n questions", integerOption(1))
+	.option("--threads <n>", "CPU threads", integerOption(1))
+	.option("--json", "print JSON")
+	.action(async (model: string, set: string | undefined, options) => {
+		const { evalCommand } = await import("./commands/eval.js");
+		process.exitCode = await evalCommand(model, set, options, io);
+	});
+
+program
 	.command("load")
 	.description("load a model in the server")
 	.argument("<model>", "model key, short key or path")

@@ -243,6 +243,11 @@ export interface LoadProgress {
 	fraction: number;
 }
 
+export interface KvCacheUse {
+	usedCells: number;
+	totalCells: number;
+}
+
 /** What an engine runs on: its backend, the GPU memory it sees, and its versions. */
 export interface EngineInfo {
 	/** e.g. "llama.cpp via node-llama-cpp". */
@@ -276,6 +281,15 @@ export interface Engine {
 	 * ranking head fails with NotARerankerError.
 	 */
 	rank(id: string, query: string, documents: string[]): Promise<number[]>;
+	/**
+	 * The probability of each of `tokens` being the model's next token after `prompt` (raw text,
+	 * special tokens honoured, as a completion's), from its whole distribution: a softmax of the
+	 * logits at temperature 1, nothing cut off. No sampling, so the same prompt gives the same
+	 * numbers: what multiple-choice scoring reads (see runEval).
+	 */
+	nextTokenProbabilities(id: string, prompt: string, tokens: number[]): Promise<number[]>;
+	/** KV cache cells holding tokens now, over all of the model's sequences, and how many it has. */
+	kvCacheUse(id: string): Promise<KvCacheUse>;
 	/** Called when a model leaves memory, asked or not (`reason` says which). */
 	onUnload(listener: (id: string, reason: "requested" | "crashed") => void): () => void;
 	/** The backend and versions, for fit verdicts and status pages; may probe the hardware once. */

@@ -4,6 +4,7 @@ import cliProgress from "cli-progress";
 import { formatBytes } from "../../api/formatBytes.js";
 import type { BenchReport, BenchRun } from "../../api/native/NativeBench.js";
 import { BenchStore } from "../../chats/BenchStore.js";
+import { withStore } from "../../chats/withStore.js";
 import { readSetting } from "../../config/settings.js";
 import type { Engine } from "../../engine/Engine.js";
 import { ModelStore } from "../../models/ModelStore.js";
@@ -76,14 +77,8 @@ export async function benchCommand(
 		generatedTokens: options.gen,
 		runs,
 	};
-	const store = new BenchStore(join(readSetting("home"), "hearth.db"));
-	try {
-		store.add(report);
-	} finally {
-		store.close();
-	}
-	if (options.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-	else io.stdout.write(formatReport(report));
+	withStore(new BenchStore(join(readSetting("home"), "hearth.db")), (store) => store.add(report));
+	io.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
 	return 0;
 }
 

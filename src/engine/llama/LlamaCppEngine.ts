@@ -12,6 +12,7 @@ import type {
 	Engine,
 	EngineInfo,
 	GenerationResult,
+	KvCacheUse,
 	LoadedModel,
 	LoadOptions,
 	RenderedPrompt,
@@ -140,6 +141,21 @@ export class LlamaCppEngine implements Engine {
 				throw new NotARerankerError(id, error.message);
 			throw error;
 		}
+	}
+
+	async nextTokenProbabilities(id: string, prompt: string, tokens: number[]): Promise<number[]> {
+		const loaded = this.get(id);
+		const outside = tokens.find(
+			(t) => !Number.isInteger(t) || t < 0 || (loaded.vocabSize !== undefined && t >= loaded.vocabSize),
+		);
+		if (outside !== undefined)
+			throw new RangeError(`token ${outside} is not in the model's vocabulary of ${loaded.vocabSize} tokens`);
+		const reply = await loaded.client.request<"nextTokenProbabilities">({ type: "nextTokens", prompt, tokens });
+		return reply.probabilities;
+	}
+
+	async kvCacheUse(id: string): Promise<KvCacheUse> {
+		return (await this.get(id).client.request<"kvUse">({ type: "kvUse" })).use;
 	}
 
 	onUnload(listener: UnloadListener): () => void {

@@ -20,6 +20,7 @@ import type {
 	FlashAttentionChoice,
 	GenerationChunk,
 	GenerationResult,
+	KvCacheUse,
 	LoadProgress,
 	RenderedPrompt,
 	StopReason,
@@ -27,6 +28,7 @@ import type {
 	ToolCall,
 	ToolDefinition,
 } from "../Engine.js";
+import { ContextOverflowError } from "../errors/ContextOverflowError.js";
 import { type ResolvedToolChoice, resolveToolChoice } from "../resolveToolChoice.js";
 import { AnswerRecorder } from "./AnswerRecorder.js";
 import { chatResponse } from "./chatResponse.js";
@@ -232,6 +234,41 @@ export class RunnerModel {
 			throw error;
 		}
 		return await context.rankAll(query, documents);
+	}
+
+	/** Tokens the sequences hold (a free one keeps its last conversation's), of their whole capacity. */
+	kvCacheUse(): KvCacheUse {
+		const used = this.sequences.all.reduce((sum, sequence) => sum + sequence.nextTokenIndex, 0);
+		return { usedCells: used, totalCells: this.info.contextLength * this.info.parallel };
+	}
+
+	/**
+	 * Probabilities of `candidates` as the next token after `prompt`, on a pooled sequence (so it
+	 * queues with generations). The
+	 * sampler is set to take nothing away — temperature 1, no top-k/top-p/min-p — so the numbers are
+	 * the model's softmax; node-llama-cpp's greedy default would report only the top token.
+	 */
+	async nextTokenProbabilities(prompt: string, candidates: readonly number[]): Promise<number[]> {
+		const tokens = this.withBeginning(this.model.tokenize(prompt, true));
+		if (tokens.length >= this.info.contextLength) throw new ContextOverflowError(tokens.length, this.info.contextLength);
+		const { pooled } = await this.sequences.acquire(tokens, new AbortController().signal);
+		try {
+			// Evaluated whole, whatever the sequence holds: a prompt split differently between
+			// batches gives logits a float's rounding apart (measured: 6e-8), and a score must not
+			// depend on what ran before it. An eval's prompts share only a few template tokens anyway.
+			await this.pause.eraseBeyond(pooled.sequence, tokens, 0);
+			const rest = [...tokens] as Token[];
+			const last = rest.pop() as Token;
+			const output = await pooled.sequence.controlledEvaluate([
+				...rest,
+				[last, { generateNext: { probabilities: true, options: { temperature: 1, topK: 0, topP: 1, minP: 0 } } }],
+			]);
+			const probabilities = output.at(-1)?.next.probabilities;
+			if (!probabilities) throw new Error("llama.cpp returned no probabilities for the next token");
+			return candidates.map((token) => probabilities.get(token as Token) ?? 0);
+		} finally {
+			this.sequences.release(pooled);
+		}
 	}
 
 	async generate(

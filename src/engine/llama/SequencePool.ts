@@ -26,8 +26,12 @@ export interface AcquiredSequence {
  */
 export class SequencePool {
 	private readonly waiting: ((pooled: PooledSequence) => void)[] = [];
+	/** Every sequence, lent out or not. */
+	readonly all: readonly LlamaContextSequence[];
 
-	constructor(private readonly free: PooledSequence[]) {}
+	constructor(private readonly free: PooledSequence[]) {
+		this.all = free.map((s) => s.sequence);
+	}
 
 	/**
 	 * `count` fresh sequences of `context`; it can hand out no more than it was created with. Each

@@ -126,6 +126,14 @@ async function handle(request: RunnerRequest): Promise<void> {
 			case "rank":
 				send({ type: "ranking", id, scores: await model.rank(request.query, request.documents) });
 				return;
+			case "kvUse":
+				send({ type: "kvUse", id, use: model.kvCacheUse() });
+				return;
+			case "nextTokens": {
+				const probabilities = await model.nextTokenProbabilities(request.prompt, request.tokens);
+				send({ type: "nextTokenProbabilities", id, probabilities });
+				return;
+			}
 		}
 	} catch (error) {
 		send({ type: "failed", id, error: errorPayload(error) });

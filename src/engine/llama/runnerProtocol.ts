@@ -4,6 +4,7 @@ import type {
 	FlashAttentionChoice,
 	GenerationChunk,
 	GenerationResult,
+	KvCacheUse,
 	LoadedModel,
 	LoadProgress,
 	RenderedPrompt,
@@ -63,6 +64,8 @@ export type RunnerRequest =
 	| { type: "tokenize"; id: number; text: string; special: boolean }
 	| { type: "embed"; id: number; inputs: string[] }
 	| { type: "rank"; id: number; query: string; documents: string[] }
+	| { type: "nextTokens"; id: number; prompt: string; tokens: number[] }
+	| { type: "kvUse"; id: number }
 	| { type: "shutdown" };
 
 export type RunnerLoaded = Omit<LoadedModel, "id" | "path" | "pid" | "loadTimeMs"> & {
@@ -91,5 +94,7 @@ export type RunnerReply =
 	| { type: "tokens"; id: number; tokens: number[] }
 	| { type: "embeddings"; id: number; vectors: number[][] }
 	| { type: "ranking"; id: number; scores: number[] }
+	| { type: "nextTokenProbabilities"; id: number; probabilities: number[] }
+	| { type: "kvUse"; id: number; use: KvCacheUse }
 	| { type: "failed"; id: number; error: RunnerErrorPayload }
 	| { type: "log"; level: LogLevel; message: string };
