@@ -6,6 +6,7 @@ import type {
 	ChatRequest,
 	CompletionRequest,
 	Engine,
+	GenerationStats,
 	LoadedModel,
 	LoadOptions,
 	LoadProgress,
@@ -26,6 +27,8 @@ export interface SchedulerOptions {
 	queueLimit: number;
 	/** Told about loads and unloads, for the server's log. */
 	onEvent?: (message: string) => void;
+	/** Told each finished generation's stats, for metrics. */
+	onGenerated?: (modelId: string, stats: GenerationStats) => void;
 	/** A model's saved load settings, applied under whatever a request asks for. */
 	loadDefaults?: (key: string) => SchedulerLoadOptions | undefined;
 }
@@ -198,7 +201,10 @@ export class Scheduler {
 			}
 		});
 		const done = () => this.release(resident, options.ttlSeconds);
-		generation.then(done, done);
+		generation.then((result) => {
+			done();
+			this.options.onGenerated?.(resident.model.id, result.stats);
+		}, done);
 		return { model: resident.model, generation, loadMs };
 	}
 

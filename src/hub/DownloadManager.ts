@@ -80,6 +80,7 @@ export class DownloadManager {
 	private readonly active = new Map<string, DownloadJob>();
 	private readonly finished: DownloadJob[] = [];
 	private started = 0;
+	private readonly startListeners = new Set<(job: DownloadJob) => void>();
 
 	private readonly stallMs: number;
 
@@ -110,6 +111,7 @@ export class DownloadManager {
 		// Ids stay unique across repeated downloads of one file, so a job can be told from its predecessors.
 		const job = new DownloadJob(`${transfer}#${++this.started}`, repo, file, (j, signal) => this.run(j, signal));
 		this.active.set(transfer, job);
+		for (const listener of this.startListeners) listener(job);
 		job.done
 			.finally(() => {
 				this.active.delete(transfer);
@@ -117,6 +119,12 @@ export class DownloadManager {
 			})
 			.catch(() => {});
 		return job;
+	}
+
+	/** Called with each new job as it starts (not with one joined while it runs). */
+	onStart(listener: (job: DownloadJob) => void): () => void {
+		this.startListeners.add(listener);
+		return () => this.startListeners.delete(listener);
 	}
 
 	jobs(): DownloadJob[] {

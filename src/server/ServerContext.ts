@@ -6,6 +6,7 @@ import type { DownloadManager } from "../hub/DownloadManager.js";
 import type { HubClient } from "../hub/HubClient.js";
 import type { ModelStore } from "../models/ModelStore.js";
 import type { Machine } from "../studio/Machine.js";
+import type { Metrics } from "./Metrics.js";
 import type { ServerLog } from "./ServerLog.js";
 
 /** What the routes work with; one instance per server. */
@@ -17,6 +18,8 @@ export interface ServerContext {
 	/** The engine's backend and versions, and the memory free now: what fit verdicts are made against. */
 	machine: () => Promise<Machine>;
 	log: ServerLog;
+	/** Prometheus metrics, served at /metrics. */
+	metrics: Metrics;
 	/** Conversations of the web UI, in $HEARTH_HOME/hearth.db. */
 	chats: ChatStore;
 	/** Stored responses of the Responses API (/v1/responses), in the same hearth.db. */

@@ -39,9 +39,9 @@ export function errorResponseFor(path: string, error: HttpError): Response {
 	return openAIErrorResponse(error);
 }
 
-/** Paths the API key guards: every dialect's (llama-server's rerank paths among them). The UI's files and /health are public. */
+/** Paths the API key guards: every dialect's (llama-server's rerank paths among them) and /metrics. The UI's files and /health are public. */
 function isApiPath(path: string): boolean {
-	return /^\/(v1|api|hearth|rerank|reranking)(\/|$)/.test(path);
+	return /^\/(v1|api|hearth|rerank|reranking|metrics)(\/|$)/.test(path);
 }
 
 /** The HTTP app: the gate, then the routes of every dialect, on one port. */
@@ -53,6 +53,8 @@ export function createApp(ctx: ServerContext, options: AppOptions): Hono {
 		return errorResponseFor(c.req.path, http);
 	});
 	app.notFound((c) => errorResponseFor(c.req.path, new HttpError(404, `No route ${c.req.method} ${c.req.path}`, "not_found")));
+	// First, so requests the gate or the body limit refuse are counted too.
+	app.use(ctx.metrics.middleware());
 	app.use(
 		bodyLimit({
 			maxSize: options.maxBodyBytes,
@@ -71,6 +73,10 @@ export function createApp(ctx: ServerContext, options: AppOptions): Hono {
 	app.use(securityGate({ ...options.security, openPaths: (path) => path === "/health" || !isApiPath(path) }));
 
 	app.get("/health", (c) => c.json({ status: "ok" }));
+	app.get("/metrics", async (c) => {
+		const { text, contentType } = await ctx.metrics.exposition();
+		return c.body(text, 200, { "content-type": contentType });
+	});
 	// The dialects other programs speak, each a translator around the same scheduler call.
 	// Before OpenAI's, whose catch-all answers every other /v1 path with 404.
 	app.route("/", anthropicRoutes(ctx));

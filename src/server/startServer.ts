@@ -19,6 +19,7 @@ import { describeMachine } from "../studio/Machine.js";
 import { withoutUndefined } from "../util/withoutUndefined.js";
 import { claimHome } from "./claimHome.js";
 import { createApp } from "./createApp.js";
+import { Metrics } from "./Metrics.js";
 import { ServerLog } from "./ServerLog.js";
 import { isLoopback } from "./securityGate.js";
 
@@ -103,12 +104,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 		parallel: setting("parallel"),
 		queueLimit: setting("queue"),
 		onEvent: (message) => log.write("info", "scheduler", message),
+		onGenerated: (id, stats) => metrics?.observeGeneration(id, stats),
 		loadDefaults: (key) => readConfigFile(store.home).modelDefaults?.[key],
 	});
 	engine.onUnload(
 		(id, reason) => reason === "crashed" && log.write("error", "server", `the runner of ${id} died; the model was unloaded`),
 	);
 	let app: ReturnType<typeof createApp> | undefined;
+	let metrics: Metrics | undefined;
 	let inFlight = 0;
 	let idle: (() => void) | undefined;
 	const server = serve({
@@ -175,14 +178,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 	});
 	const actualPort = (server.address() as AddressInfo).port;
 	// Created once the port is known (it may have been 0): the Host check compares against it.
+	const downloads = new DownloadManager(hub, store.modelsDir, { stallSeconds: setting("downloadStallSeconds") });
+	metrics = new Metrics(scheduler, downloads);
 	app = createApp(
 		{
 			scheduler,
 			store,
 			hub,
-			downloads: new DownloadManager(hub, store.modelsDir, { stallSeconds: setting("downloadStallSeconds") }),
+			downloads,
 			machine,
 			log,
+			metrics,
 			chats,
 			responses,
 			version: `hearth-${VERSION}`,
