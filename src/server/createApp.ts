@@ -6,6 +6,7 @@ import { openAIErrorResponse } from "./openai/openAIFrames.js";
 import { anthropicRoutes } from "./routes/anthropic.js";
 import { lmStudioRoutes } from "./routes/lmstudio.js";
 import { chatRoute } from "./routes/native/chatRoute.js";
+import { compareRoute } from "./routes/native/compareRoute.js";
 import { conversationRoutes } from "./routes/native/conversationRoutes.js";
 import { downloadRoutes } from "./routes/native/downloadRoutes.js";
 import { hubRoutes } from "./routes/native/hubRoutes.js";
@@ -95,6 +96,7 @@ export function createApp(ctx: ServerContext, options: AppOptions): Hono {
 	app.route("/", hubRoutes(ctx));
 	app.route("/", downloadRoutes(ctx));
 	app.route("/", chatRoute(ctx));
+	app.route("/", compareRoute(ctx));
 	app.route("/", conversationRoutes(ctx));
 	app.route("/", webUiRoutes());
 	return app;
