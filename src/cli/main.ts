@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { type Setting, settings } from "../config/settings.js";
 import { VERSION } from "../config/version.js";
 import type { CommandIo } from "./CommandIo.js";
-import { gpuLayersOption, integerListOption, integerOption, numberOption, onOffOption } from "./parseOptions.js";
+import { choiceOption, gpuLayersOption, integerListOption, integerOption, numberOption, onOffOption } from "./parseOptions.js";
 
 // Each command's module is imported in its action, so that `--help`, `--version` and quick commands do
 // not load what others need (node-llama-cpp, hono, better-sqlite3, @huggingface/*: most of a second).
@@ -156,9 +156,15 @@ program
 	.option("--ctx <list>", "context lengths to measure (default 4096, capped at the model's)", integerListOption(16))
 	.option("--batch <list>", "batch sizes to measure (default 512)", integerListOption(1))
 	.option("--parallel <list>", "concurrent streams to measure (default 1)", integerListOption(1))
-	.option("--prompt <n>", "tokens of each prompt", integerOption(8), 256)
-	.option("--gen <n>", "tokens each stream generates", integerOption(2), 64)
-	.option("--reps <n>", "repetitions of each setting", integerOption(1), 2)
+	.option("--prompt <n>", "tokens of each prompt (default 256; 512 with --tune)", integerOption(8))
+	.option("--gen <n>", "tokens each stream generates (default 64; 32 with --tune)", integerOption(2))
+	.option("--reps <n>", "repetitions of each setting (default 2; 1 with --tune)", integerOption(1))
+	.option("--tune", "find the fastest threads, flash attention and batch size, and save them as the model's defaults")
+	.option(
+		"--objective <generation|throughput>",
+		"with --tune: one stream's speed (default) or all parallel streams'",
+		choiceOption(["generation", "throughput"] as const),
+	)
 	.option("--json", "print JSON")
 	.action(async (model: string, options) => {
 		const { benchCommand } = await import("./commands/bench.js");

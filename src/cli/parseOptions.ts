@@ -45,3 +45,11 @@ export function gpuLayersOption(raw: string): number | "max" | "auto" {
 		throw new InvalidArgumentError("Expected a number of layers (0 or more), max, auto or off.");
 	return n;
 }
+
+/** One of a fixed set of words, e.g. `--objective generation|throughput`. */
+export function choiceOption<T extends string>(choices: readonly T[]): (raw: string) => T {
+	return (raw) => {
+		if ((choices as readonly string[]).includes(raw)) return raw as T;
+		throw new InvalidArgumentError(`Expected ${choices.join(" or ")}.`);
+	};
+}

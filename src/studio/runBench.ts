@@ -27,7 +27,10 @@ export interface BenchProgress {
 const BENCH_ID = "hearth-bench";
 
 /** A setting as asked for: undefined fields are the engine's defaults. */
-export type RequestedSetting = { threads?: number; ctx?: number; batch?: number; parallel: number };
+export type RequestedSetting = { threads?: number; ctx?: number; batch?: number; flashAttention?: boolean; parallel: number };
+
+/** How much each measurement runs: tokens of each prompt and of each answer, and repetitions. */
+export type BenchWork = Pick<BenchGrid, "promptTokens" | "generatedTokens" | "reps">;
 
 /** The grid's settings, in the order they run: threads outermost, parallel innermost. */
 export function benchSettings(grid: BenchGrid): RequestedSetting[] {
@@ -57,59 +60,76 @@ export async function runBench(
 	for (const [index, setting] of settings.entries()) {
 		signal?.throwIfAborted();
 		onProgress({ done: index, total: settings.length, setting });
-		const loaded = await engine.load(
-			modelPath,
-			{
-				id: BENCH_ID,
-				contextLength: setting.ctx,
-				threads: setting.threads,
-				parallel: setting.parallel,
-				batchSize: setting.batch,
-				promptLookup: false,
-			},
-			{ signal },
-		);
-		try {
-			const words = await promptOfTokens(engine, BENCH_ID, grid.promptTokens);
-			const reps: RepResult[] = [];
-			for (let rep = 0; rep < grid.reps; rep++) {
-				signal?.throwIfAborted();
-				const streams = Array.from({ length: setting.parallel }, (_, stream) =>
-					engine.complete(
-						BENCH_ID,
-						{ prompt: `${rep + 1}.${stream + 1} ${words}`, maxTokens: grid.generatedTokens, temperature: 0 },
-						{ signal },
-					),
-				);
-				reps.push(repResult((await Promise.all(streams)).map((r) => r.stats)));
-			}
-			// What the engine made of the setting: its defaults filled in, the context capped at the model's.
-			const measured: BenchSetting = {
-				threads: loaded.threads,
-				ctx: loaded.contextLength,
-				parallel: loaded.parallel,
-				...((loaded.batchSize ?? setting.batch) === undefined ? {} : { batch: loaded.batchSize ?? setting.batch }),
-			};
-			runs.push({
-				...measured,
-				loadMs: loaded.loadTimeMs,
-				ppTokensPerSecond: spread(reps.map((r) => r.pp)).median,
-				tgTokensPerSecond: spread(reps.map((r) => r.tg)).median,
-				ttftMs: spread(reps.map((r) => r.ttftMs)).median,
-				peakRssBytes: peakRssBytes(loaded.pid),
-				reps: grid.reps,
-				spread: {
-					ppTokensPerSecond: spread(reps.map((r) => r.pp)),
-					tgTokensPerSecond: spread(reps.map((r) => r.tg)),
-					ttftMs: spread(reps.map((r) => r.ttftMs)),
-				},
-			});
-		} finally {
-			await engine.unload(BENCH_ID);
-		}
+		runs.push(await measureSetting(engine, modelPath, setting, grid, signal));
 	}
 	onProgress({ done: settings.length, total: settings.length, setting: settings.at(-1) as RequestedSetting });
 	return runs;
+}
+
+/**
+ * One setting measured: the model loaded with it (in a runner process), `reps` repetitions of
+ * `parallel` concurrent streams of a fresh prompt, and the model unloaded again.
+ */
+export async function measureSetting(
+	engine: Engine,
+	modelPath: string,
+	setting: RequestedSetting,
+	work: BenchWork,
+	signal?: AbortSignal,
+): Promise<BenchRun> {
+	const loaded = await engine.load(
+		modelPath,
+		{
+			id: BENCH_ID,
+			contextLength: setting.ctx,
+			threads: setting.threads,
+			parallel: setting.parallel,
+			batchSize: setting.batch,
+			flashAttention: setting.flashAttention,
+			promptLookup: false,
+		},
+		{ signal },
+	);
+	try {
+		const words = await promptOfTokens(engine, BENCH_ID, work.promptTokens);
+		const reps: RepResult[] = [];
+		for (let rep = 0; rep < work.reps; rep++) {
+			signal?.throwIfAborted();
+			const streams = Array.from({ length: setting.parallel }, (_, stream) =>
+				engine.complete(
+					BENCH_ID,
+					{ prompt: `${rep + 1}.${stream + 1} ${words}`, maxTokens: work.generatedTokens, temperature: 0 },
+					{ signal },
+				),
+			);
+			reps.push(repResult((await Promise.all(streams)).map((r) => r.stats)));
+		}
+		// What the engine made of the setting: its defaults filled in, the context capped at the model's.
+		const batch = loaded.batchSize ?? setting.batch;
+		const measured: BenchSetting = {
+			threads: loaded.threads,
+			ctx: loaded.contextLength,
+			parallel: loaded.parallel,
+			flashAttention: loaded.flashAttention.enabled,
+			...(batch === undefined ? {} : { batch }),
+		};
+		return {
+			...measured,
+			loadMs: loaded.loadTimeMs,
+			ppTokensPerSecond: spread(reps.map((r) => r.pp)).median,
+			tgTokensPerSecond: spread(reps.map((r) => r.tg)).median,
+			ttftMs: spread(reps.map((r) => r.ttftMs)).median,
+			peakRssBytes: peakRssBytes(loaded.pid),
+			reps: work.reps,
+			spread: {
+				ppTokensPerSecond: spread(reps.map((r) => r.pp)),
+				tgTokensPerSecond: spread(reps.map((r) => r.tg)),
+				ttftMs: spread(reps.map((r) => r.ttftMs)),
+			},
+		};
+	} finally {
+		await engine.unload(BENCH_ID);
+	}
 }
 
 interface RepResult {

@@ -45,8 +45,8 @@ describe("hearth bench", () => {
 		);
 		expect(table.code).toBe(0);
 		const lines = table.stdout.trim().split("\n");
-		expect(lines.at(-2)).toMatch(/^THREADS\s+CTX\s+BATCH\s+PARALLEL\s+LOAD\s+PP TOK\/S\s+TG TOK\/S\s+TTFT\s+PEAK RSS$/);
-		expect(lines.at(-1)).toMatch(/^1\s+4096\s+\d+\s+2\s+[\d.]+ s\s+[\d.]+\s+[\d.]+\s+\d+ ms\s+[\d.]+ MiB$/);
+		expect(lines.at(-2)).toMatch(/^THREADS\s+CTX\s+BATCH\s+FLASH\s+PARALLEL\s+LOAD\s+PP TOK\/S\s+TG TOK\/S\s+TTFT\s+PEAK RSS$/);
+		expect(lines.at(-1)).toMatch(/^1\s+4096\s+\d+\s+(on|off)\s+2\s+[\d.]+ s\s+[\d.]+\s+[\d.]+\s+\d+ ms\s+[\d.]+ MiB$/);
 
 		const db = new Database(join(home, "hearth.db"), { readonly: true });
 		const rows = db.prepare("SELECT model, run FROM bench_runs ORDER BY id").all() as { model: string; run: string }[];

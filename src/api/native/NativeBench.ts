@@ -7,6 +7,8 @@ export const BenchSetting = z.object({
 	/** Tokens evaluated per batch; absent: the engine's default. */
 	batch: z.number().int().min(1).optional(),
 	parallel: z.number().int().min(1),
+	/** Whether the load used flash attention (absent in runs kept before it was recorded). */
+	flashAttention: z.boolean().optional(),
 });
 export type BenchSetting = z.infer<typeof BenchSetting>;
 
@@ -32,6 +34,34 @@ export const BenchRun = BenchSetting.extend({
 });
 export type BenchRun = z.infer<typeof BenchRun>;
 
+/** What `hearth bench --tune` optimises: one stream's generation speed, or all streams' together. */
+export const TuneObjective = z.enum(["generation", "throughput"]);
+export type TuneObjective = z.infer<typeof TuneObjective>;
+
+/** The settings a tune chose, as saved in the model's defaults (config.json `modelDefaults`). */
+export const TunedSettings = z.object({
+	threads: z.number().int().min(1),
+	flashAttention: z.boolean(),
+	batchSize: z.number().int().min(1).optional(),
+	/** Only for the throughput objective. */
+	parallel: z.number().int().min(1).optional(),
+});
+export type TunedSettings = z.infer<typeof TunedSettings>;
+
+/** What a tune found: its choice, and how it compares with the engine's defaults (runs[baselineRun]). */
+export const TuneSummary = z.object({
+	objective: TuneObjective,
+	chosen: TunedSettings,
+	baselineRun: z.number().int().min(0),
+	bestRun: z.number().int().min(0),
+	/** The best run's generation tok/s over the defaults' (all streams' for throughput). */
+	generationSpeedup: z.number(),
+	promptSpeedup: z.number(),
+	/** The model key whose defaults were written. */
+	savedFor: z.string(),
+});
+export type TuneSummary = z.infer<typeof TuneSummary>;
+
 /** What `hearth bench --json` prints and `bench_runs` keeps: the model, where it ran and each setting's results. */
 export const BenchReport = z.object({
 	model: z.string(),
@@ -40,5 +70,7 @@ export const BenchReport = z.object({
 	promptTokens: z.number().int(),
 	generatedTokens: z.number().int(),
 	runs: z.array(BenchRun),
+	/** With --tune: what it chose. */
+	tune: TuneSummary.optional(),
 });
 export type BenchReport = z.infer<typeof BenchReport>;

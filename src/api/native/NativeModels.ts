@@ -62,6 +62,8 @@ export const LoadSettings = z.object({
 	threads: z.number().int().min(1).optional(),
 	flashAttention: z.boolean().optional(),
 	parallel: z.number().int().min(1).max(64).optional(),
+	/** Tokens evaluated per batch (default 512); `hearth bench --tune` may choose another. */
+	batchSize: z.number().int().min(1).max(65_536).optional(),
 	/** Prompt-lookup decoding; default HEARTH_PROMPT_LOOKUP. */
 	promptLookup: z.boolean().optional(),
 	/** A model (key, short key or path) with the same vocabulary that drafts tokens for this one. */

@@ -2,13 +2,16 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import cliProgress from "cli-progress";
 import { formatBytes } from "../../api/formatBytes.js";
-import type { BenchReport, BenchRun } from "../../api/native/NativeBench.js";
+import type { BenchReport, BenchRun, TuneObjective, TuneSummary } from "../../api/native/NativeBench.js";
 import { BenchStore } from "../../chats/BenchStore.js";
 import { withStore } from "../../chats/withStore.js";
+import { updateConfigFile } from "../../config/readConfigFile.js";
 import { readSetting } from "../../config/settings.js";
 import type { Engine } from "../../engine/Engine.js";
 import { ModelStore } from "../../models/ModelStore.js";
 import { type BenchGrid, benchSettings, type RequestedSetting, runBench } from "../../studio/runBench.js";
+import { tuneModel } from "../../studio/tuneModel.js";
+import { CliError } from "../CliError.js";
 import type { CommandIo } from "../CommandIo.js";
 import { formatTable } from "../formatTable.js";
 
@@ -17,9 +20,14 @@ export interface BenchCommandOptions {
 	ctx?: number[];
 	batch?: number[];
 	parallel?: number[];
-	prompt: number;
-	gen: number;
-	reps: number;
+	/** Default 256, or 512 with --tune (generation at a chat's depth). */
+	prompt?: number;
+	/** Default 64, or 32 with --tune. */
+	gen?: number;
+	/** Default 2, or 1 with --tune. */
+	reps?: number;
+	tune?: boolean;
+	objective?: TuneObjective;
 	json?: boolean;
 }
 
@@ -35,7 +43,9 @@ async function llamaCppEngine() {
 /**
  * `hearth bench <model>`: loads the model at each setting of the grid, in a runner process like any
  * load, and reports load time, prompt and generation speed, time to first token and peak memory
- * (min/median/max over the repetitions in --json). The results are kept in hearth.db (`bench_runs`).
+ * (min/median/max over the repetitions in --json). With --tune it searches the settings itself
+ * (tuneModel), saves the fastest as the model's defaults and says by how much they beat the
+ * engine's. The results are kept in hearth.db (`bench_runs`).
  */
 export async function benchCommand(
 	identifier: string,
@@ -43,15 +53,21 @@ export async function benchCommand(
 	io: Pick<CommandIo, "stdout" | "stderr">,
 	makeEngine: BenchEngineFactory = llamaCppEngine,
 ): Promise<number> {
+	if (options.tune && (options.threads || options.batch || options.parallel || (options.ctx?.length ?? 0) > 1))
+		throw new CliError("--tune chooses threads, batch and parallel itself; give at most one --ctx and no other lists");
+	if (options.objective && !options.tune) throw new CliError("--objective applies to --tune only");
 	const model = await new ModelStore().resolve(identifier, { anyPath: true });
+	const work = {
+		promptTokens: options.prompt ?? (options.tune ? 512 : 256),
+		generatedTokens: options.gen ?? (options.tune ? 32 : 64),
+		reps: options.reps ?? (options.tune ? 1 : 2),
+	};
 	const grid: BenchGrid = {
 		threads: options.threads ?? [undefined],
 		ctx: options.ctx ?? [undefined],
 		batch: options.batch ?? [undefined],
 		parallel: options.parallel ?? [1],
-		promptTokens: options.prompt,
-		generatedTokens: options.gen,
-		reps: options.reps,
+		...work,
 	};
 	const engine = await makeEngine();
 	const info = await engine.describe();
@@ -61,10 +77,34 @@ export async function benchCommand(
 				cliProgress.Presets.shades_classic,
 			)
 		: undefined;
-	bar?.start(benchSettings(grid).length, 0, { setting: "" });
 	let runs: BenchRun[];
+	let tune: TuneSummary | undefined;
 	try {
-		runs = await runBench(engine, model.path, grid, (p) => bar?.update(p.done, { setting: describeSetting(p.setting) }));
+		if (options.tune) {
+			const objective = options.objective ?? "generation";
+			// The search's length depends on what wins; the bar counts the most it can measure.
+			bar?.start(objective === "throughput" ? 9 : 7, 0, { setting: "" });
+			const outcome = await tuneModel(
+				engine,
+				model.path,
+				{ ...work, objective, cores: cpus().length, ctx: options.ctx?.[0] },
+				(s) => bar?.update(s.done, { setting: `${s.stage}: ${describeSetting(s.setting)}` }),
+			);
+			runs = outcome.runs;
+			const [baseline, best] = [runs[outcome.baselineRun], runs[outcome.bestRun]] as [BenchRun, BenchRun];
+			tune = {
+				objective,
+				chosen: outcome.chosen,
+				baselineRun: outcome.baselineRun,
+				bestRun: outcome.bestRun,
+				generationSpeedup: ratio(best.tgTokensPerSecond, baseline.tgTokensPerSecond),
+				promptSpeedup: ratio(best.ppTokensPerSecond, baseline.ppTokensPerSecond),
+				savedFor: model.key,
+			};
+		} else {
+			bar?.start(benchSettings(grid).length, 0, { setting: "" });
+			runs = await runBench(engine, model.path, grid, (p) => bar?.update(p.done, { setting: describeSetting(p.setting) }));
+		}
 	} finally {
 		bar?.stop();
 		await engine.dispose();
@@ -73,20 +113,33 @@ export async function benchCommand(
 		model: model.key,
 		machine: { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, ramBytes: totalmem(), backend: info.backend },
 		engine: { name: info.name, versions: info.versions },
-		promptTokens: options.prompt,
-		generatedTokens: options.gen,
+		promptTokens: work.promptTokens,
+		generatedTokens: work.generatedTokens,
 		runs,
+		...(tune ? { tune } : {}),
 	};
-	withStore(new BenchStore(join(readSetting("home"), "hearth.db")), (store) => store.add(report));
+	const home = readSetting("home");
+	withStore(new BenchStore(join(home, "hearth.db")), (store) => store.add(report));
+	if (tune) {
+		const chosen = tune.chosen;
+		// Merged over what the user saved before (context length, a draft…): the tune owns only its own fields.
+		updateConfigFile(home, (config) => ({
+			...config,
+			modelDefaults: { ...config.modelDefaults, [model.key]: { ...config.modelDefaults?.[model.key], ...chosen } },
+		}));
+	}
 	io.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
 	return 0;
 }
+
+const ratio = (a: number, b: number) => (b > 0 ? a / b : 1);
 
 function describeSetting(s: RequestedSetting): string {
 	const parts = [
 		s.threads === undefined ? undefined : `${s.threads} threads`,
 		s.ctx === undefined ? undefined : `ctx ${s.ctx}`,
 		s.batch === undefined ? undefined : `batch ${s.batch}`,
+		s.flashAttention === undefined ? undefined : `flash attention ${s.flashAttention ? "on" : "off"}`,
 		`${s.parallel} parallel`,
 	];
 	return parts.filter(Boolean).join(", ");
@@ -104,6 +157,7 @@ function formatReport(report: BenchReport): string {
 		String(r.threads),
 		String(r.ctx),
 		r.batch === undefined ? "–" : String(r.batch),
+		r.flashAttention === undefined ? "–" : r.flashAttention ? "on" : "off",
 		String(r.parallel),
 		`${(r.loadMs / 1000).toFixed(1)} s`,
 		r.ppTokensPerSecond.toFixed(1),
@@ -111,5 +165,26 @@ function formatReport(report: BenchReport): string {
 		`${Math.round(r.ttftMs)} ms`,
 		r.peakRssBytes === undefined ? "–" : formatBytes(r.peakRssBytes),
 	]);
-	return head + formatTable(["THREADS", "CTX", "BATCH", "PARALLEL", "LOAD", "PP TOK/S", "TG TOK/S", "TTFT", "PEAK RSS"], rows);
+	const table = formatTable(
+		["THREADS", "CTX", "BATCH", "FLASH", "PARALLEL", "LOAD", "PP TOK/S", "TG TOK/S", "TTFT", "PEAK RSS"],
+		rows,
+	);
+	return head + table + (report.tune ? formatTune(report.tune, report.runs) : "");
+}
+
+function formatTune(tune: TuneSummary, runs: BenchRun[]): string {
+	const { chosen } = tune;
+	const [baseline, best] = [runs[tune.baselineRun], runs[tune.bestRun]] as [BenchRun, BenchRun];
+	const settings = [
+		`${chosen.threads} threads`,
+		`flash attention ${chosen.flashAttention ? "on" : "off"}`,
+		...(chosen.batchSize === undefined ? [] : [`batch ${chosen.batchSize}`]),
+		...(chosen.parallel === undefined ? [] : [`${chosen.parallel} parallel`]),
+	].join(", ");
+	const what = tune.objective === "throughput" ? "throughput" : "generation";
+	return (
+		`\nChose ${settings}: ${what} ${best.tgTokensPerSecond.toFixed(1)} tok/s, ${tune.generationSpeedup.toFixed(2)}× the defaults' ` +
+		`${baseline.tgTokensPerSecond.toFixed(1)}; prompt ${best.ppTokensPerSecond.toFixed(1)} tok/s (${tune.promptSpeedup.toFixed(2)}×).\n` +
+		`Saved as the defaults of ${tune.savedFor} (config.json), used whenever it is loaded.\n`
+	);
 }
