@@ -1,7 +1,16 @@
 import { z } from "zod";
 import { NativeChatEvent, type NativeChatRequest } from "./native/NativeChat.js";
 import { Conversation, ConversationExport, type NewMessage, StoredMessage } from "./native/NativeChats.js";
+import { CompareEvent, type CompareRequest } from "./native/NativeCompare.js";
 import { type DownloadRequest, DownloadView, HubModelView, RepoFilesView } from "./native/NativeHub.js";
+import {
+	BenchEvent,
+	type BenchRequest,
+	EvalEvent,
+	type EvalRequest,
+	StoredBenchRunView,
+	StoredEvalRunView,
+} from "./native/NativeMeasure.js";
 import {
 	LoadedModelView,
 	LoadingModelView,
@@ -87,6 +96,26 @@ export class HearthClient {
 	branchChat = (id: string, messageId: string) => this.send("POST", `/hearth/chats/${id}/branch`, { messageId }, Conversation);
 	exportChat = (id: string) => this.get(`/hearth/chats/${id}/export`, ConversationExport);
 	importChat = (data: ConversationExport) => this.send("POST", "/hearth/chats/import", data, Conversation);
+
+	benchRuns = (model?: string) =>
+		this.get(`/hearth/bench/runs${model ? `?model=${encodeURIComponent(model)}` : ""}`, StoredBenchRunView.array());
+	evalRuns = (set?: string) =>
+		this.get(`/hearth/evals${set ? `?set=${encodeURIComponent(set)}` : ""}`, StoredEvalRunView.array());
+
+	/** A benchmark with a preset, as progress events and then the report. */
+	bench(request: z.input<typeof BenchRequest>, signal?: AbortSignal): AsyncGenerator<BenchEvent> {
+		return this.events("POST", "/hearth/bench", request, BenchEvent, signal);
+	}
+
+	/** An eval run, as progress events and then the report. */
+	evaluate(request: EvalRequest, signal?: AbortSignal): AsyncGenerator<EvalEvent> {
+		return this.events("POST", "/hearth/evals", request, EvalEvent, signal);
+	}
+
+	/** The same messages to 2–4 columns, as column-tagged chat events. */
+	compare(request: CompareRequest, signal?: AbortSignal): AsyncGenerator<CompareEvent> {
+		return this.events("POST", "/hearth/compare", request, CompareEvent, signal);
+	}
 
 	/** Live log lines, the last 100 first, until `signal` aborts. */
 	logStream(signal?: AbortSignal): AsyncGenerator<LogEntry> {

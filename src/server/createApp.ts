@@ -10,6 +10,7 @@ import { compareRoute } from "./routes/native/compareRoute.js";
 import { conversationRoutes } from "./routes/native/conversationRoutes.js";
 import { downloadRoutes } from "./routes/native/downloadRoutes.js";
 import { hubRoutes } from "./routes/native/hubRoutes.js";
+import { measureRoutes } from "./routes/native/measureRoutes.js";
 import { modelRoutes } from "./routes/native/modelRoutes.js";
 import { settingsRoutes } from "./routes/native/settingsRoutes.js";
 import { systemRoutes } from "./routes/native/systemRoutes.js";
@@ -97,6 +98,7 @@ export function createApp(ctx: ServerContext, options: AppOptions): Hono {
 	app.route("/", downloadRoutes(ctx));
 	app.route("/", chatRoute(ctx));
 	app.route("/", compareRoute(ctx));
+	app.route("/", measureRoutes(ctx));
 	app.route("/", conversationRoutes(ctx));
 	app.route("/", webUiRoutes());
 	return app;

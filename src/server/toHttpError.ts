@@ -18,6 +18,7 @@ import { ModelFileNotFoundError } from "../models/ModelFileNotFoundError.js";
 import { ModelNotFoundError } from "../models/ModelNotFoundError.js";
 import { ModelNotDeletableError } from "../models/removeModel.js";
 import { UnsafeNameError } from "../models/safeNames.js";
+import { EvalSetError } from "../studio/readEvalSet.js";
 import { HttpError } from "./HttpError.js";
 
 /**
@@ -36,6 +37,7 @@ export function toHttpError(error: unknown): HttpError {
 			param,
 		);
 	}
+	if (error instanceof EvalSetError) return new HttpError(400, error.message, error.code, "set");
 	if (error instanceof ContextOverflowError) return new HttpError(400, error.message, "context_length_exceeded", "messages", {});
 	if (error instanceof MaxTokensTooLargeError) return new HttpError(400, error.message, "max_tokens_too_large", "max_tokens");
 	if (error instanceof InvalidSchemaError) return new HttpError(400, error.message, "invalid_schema", "response_format");

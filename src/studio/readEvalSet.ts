@@ -20,12 +20,17 @@ export async function readEvalSet(path: string | undefined): Promise<EvalSet> {
 	const info = await stat(file).catch(() => undefined);
 	if (!info?.isFile()) throw new EvalSetError(`no eval set at ${file}`);
 	if (info.size > MAX_SET_BYTES) throw new EvalSetError(`${file} is ${info.size} bytes; an eval set may be at most 64 MiB`);
-	const parsed = parseEvalSet(await readFile(file, "utf8"));
+	return evalSetOf(file === GENERAL_EVAL_SET ? "general" : basename(file), await readFile(file, "utf8"), file);
+}
+
+/** A set from its text (an upload, or a file's), refused when it holds no valid item. */
+export function evalSetOf(name: string, text: string, where = name): EvalSet {
+	const parsed = parseEvalSet(text);
 	if (parsed.items.length === 0)
 		throw new EvalSetError(
-			`${file} has no valid items${parsed.skipped[0] ? ` (line ${parsed.skipped[0].line}: ${parsed.skipped[0].error})` : ""}`,
+			`${where} has no valid items${parsed.skipped[0] ? ` (line ${parsed.skipped[0].line}: ${parsed.skipped[0].error})` : ""}`,
 		);
-	return { ...parsed, name: file === GENERAL_EVAL_SET ? "general" : basename(file) };
+	return { ...parsed, name };
 }
 
 export class EvalSetError extends Error {

@@ -2,13 +2,15 @@ import { useCallback, useEffect, useState } from "react";
 import { HearthApiError } from "../../src/api/HearthClient.js";
 import { ApiKeyPrompt } from "./ApiKeyPrompt.js";
 import { api, apiKey } from "./api.js";
+import { Bench } from "./views/Bench.js";
 import { Chat } from "./views/Chat.js";
 import { Discover } from "./views/Discover.js";
 import { Downloads } from "./views/Downloads.js";
+import { Eval } from "./views/Eval.js";
 import { Models } from "./views/Models.js";
 import { Server } from "./views/Server.js";
 
-const VIEWS = ["Chat", "Discover", "Downloads", "My Models", "Server"] as const;
+const VIEWS = ["Chat", "Discover", "Downloads", "My Models", "Bench", "Eval", "Server"] as const;
 export type View = (typeof VIEWS)[number];
 
 /** The studio: one tab per task, all talking to the native API of this server. */
@@ -52,6 +54,8 @@ export function App() {
 						{view === "Discover" && <Discover onDownloaded={() => setView("Downloads")} />}
 						{view === "Downloads" && <Downloads />}
 						{view === "My Models" && <Models />}
+						{view === "Bench" && <Bench />}
+						{view === "Eval" && <Eval />}
 						{view === "Server" && <Server />}
 					</>
 				)}

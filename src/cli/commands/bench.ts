@@ -1,16 +1,10 @@
-import { cpus, totalmem } from "node:os";
-import { join } from "node:path";
 import cliProgress from "cli-progress";
 import { formatBytes } from "../../api/formatBytes.js";
 import type { BenchReport, BenchRun, TuneObjective, TuneSummary } from "../../api/native/NativeBench.js";
-import { BenchStore } from "../../chats/BenchStore.js";
-import { withStore } from "../../chats/withStore.js";
-import { updateConfigFile } from "../../config/readConfigFile.js";
 import { readSetting } from "../../config/settings.js";
 import type { Engine } from "../../engine/Engine.js";
 import { ModelStore } from "../../models/ModelStore.js";
-import { type BenchGrid, benchSettings, type RequestedSetting, runBench } from "../../studio/runBench.js";
-import { tuneModel } from "../../studio/tuneModel.js";
+import { type BenchPlan, benchModel } from "../../studio/benchModel.js";
 import { CliError } from "../CliError.js";
 import type { CommandIo } from "../CommandIo.js";
 import { formatTable } from "../formatTable.js";
@@ -62,87 +56,37 @@ export async function benchCommand(
 		generatedTokens: options.gen ?? (options.tune ? 32 : 64),
 		reps: options.reps ?? (options.tune ? 1 : 2),
 	};
-	const grid: BenchGrid = {
-		threads: options.threads ?? [undefined],
-		ctx: options.ctx ?? [undefined],
-		batch: options.batch ?? [undefined],
-		parallel: options.parallel ?? [1],
-		...work,
-	};
+	const plan: BenchPlan = options.tune
+		? { kind: "tune", objective: options.objective ?? "generation", ctx: options.ctx?.[0] }
+		: {
+				kind: "grid",
+				grid: {
+					threads: options.threads ?? [undefined],
+					ctx: options.ctx ?? [undefined],
+					batch: options.batch ?? [undefined],
+					parallel: options.parallel ?? [1],
+				},
+			};
 	const engine = await makeEngine();
-	const info = await engine.describe();
 	const bar = io.stderr.isTTY
 		? new cliProgress.SingleBar(
 				{ format: " {bar} {value}/{total} settings | {setting}", hideCursor: true, stream: io.stderr, barsize: 30 },
 				cliProgress.Presets.shades_classic,
 			)
 		: undefined;
-	let runs: BenchRun[];
-	let tune: TuneSummary | undefined;
+	let report: BenchReport;
 	try {
-		if (options.tune) {
-			const objective = options.objective ?? "generation";
-			// The search's length depends on what wins; the bar counts the most it can measure.
-			bar?.start(objective === "throughput" ? 9 : 7, 0, { setting: "" });
-			const outcome = await tuneModel(
-				engine,
-				model.path,
-				{ ...work, objective, cores: cpus().length, ctx: options.ctx?.[0] },
-				(s) => bar?.update(s.done, { setting: `${s.stage}: ${describeSetting(s.setting)}` }),
-			);
-			runs = outcome.runs;
-			const [baseline, best] = [runs[outcome.baselineRun], runs[outcome.bestRun]] as [BenchRun, BenchRun];
-			tune = {
-				objective,
-				chosen: outcome.chosen,
-				baselineRun: outcome.baselineRun,
-				bestRun: outcome.bestRun,
-				generationSpeedup: ratio(best.tgTokensPerSecond, baseline.tgTokensPerSecond),
-				promptSpeedup: ratio(best.ppTokensPerSecond, baseline.ppTokensPerSecond),
-				savedFor: model.key,
-			};
-		} else {
-			bar?.start(benchSettings(grid).length, 0, { setting: "" });
-			runs = await runBench(engine, model.path, grid, (p) => bar?.update(p.done, { setting: describeSetting(p.setting) }));
-		}
+		report = await benchModel(engine, readSetting("home"), model, plan, work, (p) => {
+			if (!bar) return;
+			if (bar.getTotal() !== p.total) bar.start(p.total, p.done, { setting: p.label });
+			else bar.update(p.done, { setting: p.label });
+		});
 	} finally {
 		bar?.stop();
 		await engine.dispose();
 	}
-	const report: BenchReport = {
-		model: model.key,
-		machine: { cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, ramBytes: totalmem(), backend: info.backend },
-		engine: { name: info.name, versions: info.versions },
-		promptTokens: work.promptTokens,
-		generatedTokens: work.generatedTokens,
-		runs,
-		...(tune ? { tune } : {}),
-	};
-	const home = readSetting("home");
-	withStore(new BenchStore(join(home, "hearth.db")), (store) => store.add(report));
-	if (tune) {
-		const chosen = tune.chosen;
-		// Merged over what the user saved before (context length, a draft…): the tune owns only its own fields.
-		updateConfigFile(home, (config) => ({
-			...config,
-			modelDefaults: { ...config.modelDefaults, [model.key]: { ...config.modelDefaults?.[model.key], ...chosen } },
-		}));
-	}
 	io.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
 	return 0;
-}
-
-const ratio = (a: number, b: number) => (b > 0 ? a / b : 1);
-
-function describeSetting(s: RequestedSetting): string {
-	const parts = [
-		s.threads === undefined ? undefined : `${s.threads} threads`,
-		s.ctx === undefined ? undefined : `ctx ${s.ctx}`,
-		s.batch === undefined ? undefined : `batch ${s.batch}`,
-		s.flashAttention === undefined ? undefined : `flash attention ${s.flashAttention ? "on" : "off"}`,
-		`${s.parallel} parallel`,
-	];
-	return parts.filter(Boolean).join(", ");
 }
 
 function formatReport(report: BenchReport): string {
@@ -182,6 +126,11 @@ function formatTune(tune: TuneSummary, runs: BenchRun[]): string {
 		...(chosen.parallel === undefined ? [] : [`${chosen.parallel} parallel`]),
 	].join(", ");
 	const what = tune.objective === "throughput" ? "throughput" : "generation";
+	if (tune.bestRun === tune.baselineRun)
+		return (
+			`\nThe defaults are already the fastest measured (${settings}): ${what} ${best.tgTokensPerSecond.toFixed(1)} tok/s, ` +
+			`prompt ${best.ppTokensPerSecond.toFixed(1)} tok/s.\nSaved as the defaults of ${tune.savedFor} (config.json), so later loads skip measuring.\n`
+		);
 	return (
 		`\nChose ${settings}: ${what} ${best.tgTokensPerSecond.toFixed(1)} tok/s, ${tune.generationSpeedup.toFixed(2)}× the defaults' ` +
 		`${baseline.tgTokensPerSecond.toFixed(1)}; prompt ${best.ppTokensPerSecond.toFixed(1)} tok/s (${tune.promptSpeedup.toFixed(2)}×).\n` +
