@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM, hasChromium, launchChromium } from "../fixtures/launchChromium.js";
-import { PHI3_KEY } from "../fixtures/serverHome.js";
+import { LLAMA_KEY, PHI3_KEY } from "../fixtures/serverHome.js";
 import { type FakeServer, startFakeServer } from "../fixtures/startFakeServer.js";
 
 const ARTIFACTS = join(process.cwd(), "test-artifacts");
@@ -91,6 +91,37 @@ describe.skipIf(!hasChromium)("Bench and Eval views", () => {
 		await expect.poll(() => page.getByRole("img", { name: "Accuracy per subject" }).count()).toBe(1);
 		await expect.poll(() => page.getByRole("table", { name: "Models compared" }).locator("tbody tr").count()).toBe(1);
 		await shot("eval-view");
+		expect(refused).toEqual([]);
+	});
+
+	it("compares two models side by side in the Chat view and keeps one answer as a conversation", async () => {
+		await tab("Chat");
+		await page.getByRole("button", { name: "Compare side by side" }).click();
+		await page.getByLabel("Model of column 1").selectOption(PHI3_KEY);
+		await page.getByLabel("Model of column 2").selectOption(LLAMA_KEY);
+		await page.getByLabel("Temperature of column 2").fill("0");
+		await page.getByLabel("Prompt to compare").fill("where is taiwan");
+		await page.getByRole("button", { name: "Compare", exact: true }).click();
+		const answers = page.locator(".compare-answer");
+		await expect.poll(() => answers.locator(".stats").count(), { timeout: 20_000 }).toBe(2);
+		for (const stats of await answers.locator(".stats").allTextContents()) expect(stats).toMatch(/tok\/s · TTFT \d+ ms · \d+ tokens/);
+		await expect.poll(() => answers.nth(1).locator("h3").textContent()).toMatch(/tiny-llama.*temperature 0/);
+		const kept = (await answers.nth(1).locator(".markdown").textContent()) ?? "";
+		await shot("compare-view");
+		await answers.nth(1).getByRole("button", { name: "Keep as conversation" }).click();
+		// The chat view again, on a new conversation holding the prompt and that answer.
+		await expect.poll(() => page.getByRole("button", { name: "Compare side by side" }).count()).toBe(1);
+		await expect.poll(() => page.getByText("where is taiwan").count()).toBeGreaterThan(0);
+		const chats = await (await fetch(`${server.url}/hearth/chats`)).json();
+		const conversation = (chats as { id: string; model: string }[]).find((c) => c.model === LLAMA_KEY);
+		if (!conversation) throw new Error("no conversation kept");
+		const { messages } = (await (await fetch(`${server.url}/hearth/chats/${conversation.id}`)).json()) as {
+			messages: { role: string; content: string; stats?: unknown }[];
+		};
+		expect(messages.map((m) => m.role)).toEqual(["user", "assistant"]);
+		expect(messages[0]?.content).toBe("where is taiwan");
+		expect(kept).toContain(messages[1]?.content.slice(0, 10) ?? "?");
+		expect(messages[1]?.stats).toBeDefined();
 		expect(refused).toEqual([]);
 	});
 });

@@ -4,7 +4,7 @@ import { EvalReport } from "./NativeEval.js";
 
 /**
  * POST /hearth/bench: measure a model with a preset. quick: the model's defaults, once; full:
- * every useful thread count × 1/2/4 parallel streams after a 512-token prompt; tune: the tuner,
+ * every useful thread count × 1/2/4 parallel streams, once each after a 256-token prompt; tune: the tuner,
  * whose choice becomes the model's defaults.
  */
 export const BenchPreset = z.enum(["quick", "full", "tune"]);

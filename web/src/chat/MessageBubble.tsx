@@ -1,9 +1,7 @@
-import { draftSummary } from "../../../src/api/draftSummary.js";
-import type { GenerationStats } from "../../../src/api/native/NativeChat.js";
 import type { StoredMessage } from "../../../src/api/native/NativeChats.js";
-import { STOP_REASON_LABELS } from "../../../src/api/StopReason.js";
 import { Markdown } from "../Markdown.js";
 import { Reasoning } from "./Reasoning.js";
+import { statsLine } from "./statsLine.js";
 
 interface MessageBubbleProps {
 	message: StoredMessage;
@@ -77,10 +75,4 @@ export function MessageBubble({
 			</div>
 		</li>
 	);
-}
-
-function statsLine(s: GenerationStats): string {
-	const cached = s.cachedPromptTokens > 0 ? ` · ${s.cachedPromptTokens} of ${s.promptTokens} prompt tokens cached` : "";
-	const drafts = draftSummary(s);
-	return `${s.tokensPerSecond.toFixed(1)} tok/s · TTFT ${Math.round(s.timeToFirstTokenMs)} ms · ${s.generatedTokens} tokens · stop: ${STOP_REASON_LABELS[s.stopReason]}${cached}${drafts ? ` · ${drafts}` : ""}`;
 }

@@ -1,3 +1,5 @@
+import { useState } from "react";
+import { ComparePanel } from "../chat/ComparePanel.js";
 import { Composer } from "../chat/Composer.js";
 import { ContextMeter } from "../chat/ContextMeter.js";
 import { ConversationSidebar } from "../chat/ConversationSidebar.js";
@@ -11,6 +13,7 @@ import { useChatSession } from "../chat/useChatSession.js";
 export function Chat() {
 	const chat = useChatSession();
 	const { current, settings } = chat;
+	const [comparing, setComparing] = useState(false);
 	return (
 		<section className="view chat">
 			<ConversationSidebar
@@ -40,26 +43,43 @@ export function Chat() {
 						overflow={settings.overflow}
 						onOverflow={(overflow) => chat.setSettings({ ...settings, overflow })}
 					/>
+					<button type="button" aria-pressed={comparing} onClick={() => setComparing(!comparing)}>
+						{comparing ? "Back to the chat" : "Compare side by side"}
+					</button>
 				</div>
-				<SamplingSettings system={chat.system} onSystem={chat.setSystem} settings={settings} onSettings={chat.setSettings} />
-				{chat.error && <p className="error">{chat.error}</p>}
-				<MessageList
-					messages={chat.messages}
-					streaming={chat.streaming}
-					model={chat.model}
-					loading={chat.loading}
-					editing={chat.editing}
-					onEditing={chat.setEditing}
-					onResend={() => void chat.resend()}
-					onRegenerate={() => void chat.regenerate()}
-					onBranch={current && ((messageId) => void chat.branch(messageId))}
-				/>
-				<Composer
-					model={chat.model}
-					streaming={chat.streaming !== undefined}
-					onSend={(text) => void chat.send(text)}
-					onStop={chat.stop}
-				/>
+				{comparing && (
+					<ComparePanel
+						models={chat.models}
+						system={chat.system}
+						onKept={(id) => {
+							setComparing(false);
+							void chat.open(id);
+						}}
+					/>
+				)}
+				{!comparing && (
+					<>
+						<SamplingSettings system={chat.system} onSystem={chat.setSystem} settings={settings} onSettings={chat.setSettings} />
+						{chat.error && <p className="error">{chat.error}</p>}
+						<MessageList
+							messages={chat.messages}
+							streaming={chat.streaming}
+							model={chat.model}
+							loading={chat.loading}
+							editing={chat.editing}
+							onEditing={chat.setEditing}
+							onResend={() => void chat.resend()}
+							onRegenerate={() => void chat.regenerate()}
+							onBranch={current && ((messageId) => void chat.branch(messageId))}
+						/>
+						<Composer
+							model={chat.model}
+							streaming={chat.streaming !== undefined}
+							onSend={(text) => void chat.send(text)}
+							onStop={chat.stop}
+						/>
+					</>
+				)}
 			</div>
 		</section>
 	);
