@@ -63,6 +63,12 @@ export interface LoadOptions {
 	 * the next batch (drafting rests while drafts are mostly refused). Default: HEARTH_PROMPT_LOOKUP (on).
 	 */
 	promptLookup?: boolean;
+	/**
+	 * Keep conversations' KV states between turns (see KvStateCache). Default: on, within
+	 * HEARTH_KV_CACHE_RAM_MB / HEARTH_KV_CACHE_DISK_MB. A benchmark turns it off: every repetition
+	 * must evaluate its prompt.
+	 */
+	keepKvStates?: boolean;
 	/** GGUF of a smaller model with the same vocabulary that drafts tokens for this one (speculative decoding). */
 	draftModelPath?: string;
 	/** The draft model drafts while it is at least this sure of its next token, 0 to 1. Default: 0.6 (node-llama-cpp's). */

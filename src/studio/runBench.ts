@@ -87,6 +87,7 @@ export async function measureSetting(
 			batchSize: setting.batch,
 			flashAttention: setting.flashAttention,
 			promptLookup: false,
+			keepKvStates: false,
 		},
 		{ signal },
 	);

@@ -42,6 +42,8 @@ describe("POST /hearth/bench", () => {
 		if (done?.type !== "done") throw new Error(`no report: ${JSON.stringify(done)}`);
 		expect(done.report).toMatchObject({ model: PHI3_KEY, promptTokens: 256, generatedTokens: 32 });
 		expect(done.report.runs).toHaveLength(1);
+		// Measured as the kernels are: no drafting, and no kept KV state evaluating a prompt for it.
+		expect(server.engine.loads.at(-1)?.options).toMatchObject({ promptLookup: false, keepKvStates: false });
 		const runs = (
 			(await (await fetch(`${server.url}/hearth/bench/runs?model=${encodeURIComponent(PHI3_KEY)}`)).json()) as unknown[]
 		).map((r) => StoredBenchRunView.parse(r));

@@ -141,6 +141,10 @@ export class KvStateCache {
 		const started = performance.now();
 		state.readers++;
 		try {
+			// Emptied first: node-llama-cpp forgets the sequence's tokens before its native load and
+			// erases nothing, so a load that fails would leave llama.cpp holding the old tokens where
+			// node-llama-cpp counts none, and the next decode fails (see docs/engine-notes.md).
+			await during(() => sequence.clearHistory());
 			await during(() => sequence.loadStateFromFile(join(dir, `${state.id}.kv`), { acceptRisk: true }));
 			const held = sequence.contextTokens;
 			if (!sameTokens(held, state.tokens)) throw new Error(`its file held ${held.length} other tokens`);

@@ -266,11 +266,14 @@ export class LlamaCppEngine implements Engine {
 					draftModelPath: options.draftModelPath,
 					draftMinConfidence: options.draftMinConfidence,
 				},
-				kvCache: kvCacheOptions(
-					this.options.home ?? readSetting("home"),
-					probeSubject,
-					this.options.kvCache ?? { ramMb: readSetting("kvCacheRamMb"), diskMb: readSetting("kvCacheDiskMb") },
-				),
+				kvCache:
+					options.keepKvStates === false
+						? undefined
+						: kvCacheOptions(
+								this.options.home ?? readSetting("home"),
+								probeSubject,
+								this.options.kvCache ?? { ramMb: readSetting("kvCacheRamMb"), diskMb: readSetting("kvCacheDiskMb") },
+							),
 			},
 			log,
 			call.signal,

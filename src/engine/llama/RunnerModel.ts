@@ -157,8 +157,10 @@ export class RunnerModel {
 			flashAttentionProbe,
 			speculation: speculation.info,
 		};
-		// A state saved with flash attention on lays V out transposed differently: each layout has its folder.
-		const layout = `fa-${flashAttention.enabled ? "on" : "off"}`;
+		// A state saved with flash attention on lays V out transposed differently, and llama.cpp
+		// refuses one saved from a context with another number of sequences ("n_stream mismatch"):
+		// each layout has its folder.
+		const layout = `fa-${flashAttention.enabled ? "on" : "off"}-p${info.parallel}`;
 		const kv = options.kvCache;
 		const kvStates =
 			kv &&

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -30,10 +30,10 @@ function subject() {
 	return { modelPath: model, gpu: "auto", gpuLayers: "auto" as const, threads: 1, engineVersion: engineVersions().llamaCpp };
 }
 
-async function engineWith(kvCache: { ramMb: number; diskMb: number }, home = newHome()) {
+async function engineWith(kvCache: { ramMb: number; diskMb: number }, home = newHome(), parallel = 1) {
 	const logs: string[] = [];
 	const engine = new LlamaCppEngine({ threads: 1, home, kvCache, onLog: (_level, message) => logs.push(message) });
-	await engine.load(model, { id: "m", parallel: 1, flashAttention: false });
+	await engine.load(model, { id: "m", parallel, flashAttention: false });
 	return { engine, home, logs };
 }
 
@@ -81,7 +81,7 @@ describe("a conversation whose sequence another conversation took", () => {
 		const { engine, home } = await engineWith({ ramMb: 0, diskMb: 64 });
 		const a1 = await ask(engine, first("islands"));
 		const r1 = await ask(engine, first("rivers")); // keeps the islands' state, on disk
-		const folder = join(kvCacheOptions(home, subject(), { ramMb: 0, diskMb: 64 })?.diskDir ?? "", "fa-off");
+		const folder = join(kvCacheOptions(home, subject(), { ramMb: 0, diskMb: 64 })?.diskDir ?? "", "fa-off-p1");
 		expect(readdirSync(folder).filter((n) => n.endsWith(".kv"))).toHaveLength(1);
 		await engine.dispose(); // keeps the rivers' state too
 
@@ -99,7 +99,7 @@ describe("a conversation whose sequence another conversation took", () => {
 		const a1 = await ask(engine, first("islands"));
 		await ask(engine, first("rivers"));
 		await ask(engine, first("mountains")); // now both islands and rivers are kept
-		const folder = join(kvCacheOptions(home, subject(), { ramMb: 0, diskMb: 64 })?.diskDir ?? "", "fa-off");
+		const folder = join(kvCacheOptions(home, subject(), { ramMb: 0, diskMb: 64 })?.diskDir ?? "", "fa-off-p1");
 		const [x, y] = readdirSync(folder).filter((n) => n.endsWith(".kv"));
 		expect(y).toBeDefined();
 		const [bytesX, bytesY] = [readFileSync(join(folder, x as string)), readFileSync(join(folder, y as string))];
@@ -113,6 +113,29 @@ describe("a conversation whose sequence another conversation took", () => {
 		expect(answer.stats.cachedPromptTokens).toBeLessThan(a1.stats.promptTokens / 2);
 		expect(answer.text).toBe(expected.text);
 		expect(logs.some((l) => l.startsWith("discarded a saved KV state"))).toBe(true);
+		await engine.dispose();
+	});
+
+	it("answers from a fresh evaluation when llama.cpp refuses a saved state, whatever the sequence held", async () => {
+		// A state saved by a one-sequence context, put where a two-sequence context looks: llama.cpp
+		// refuses it ("n_stream mismatch") after node-llama-cpp has forgotten the sequence's tokens.
+		const { engine: one, home } = await engineWith({ ramMb: 0, diskMb: 64 });
+		const a1 = await ask(one, first("islands"));
+		await ask(one, first("rivers"));
+		await one.dispose();
+		const disk = kvCacheOptions(home, subject(), { ramMb: 0, diskMb: 64 })?.diskDir ?? "";
+		cpSync(join(disk, "fa-off-p1"), join(disk, "fa-off-p2"), { recursive: true });
+
+		const { engine: fresh } = await engineWith({ ramMb: 0, diskMb: 0 }, newHome(), 2);
+		const expected = await ask(fresh, next("islands", await ask(fresh, first("islands"))));
+		await fresh.dispose();
+		const { engine, logs } = await engineWith({ ramMb: 0, diskMb: 64 }, home, 2);
+		await ask(engine, first("mountains"));
+		await ask(engine, first("deserts")); // both sequences hold a conversation now
+		const answer = await ask(engine, next("islands", a1));
+		expect(logs.some((l) => l.startsWith("discarded a saved KV state"))).toBe(true);
+		expect(answer.stats.generatedTokens).toBe(12);
+		expect(answer.text).toBe(expected.text);
 		await engine.dispose();
 	});
 
