@@ -227,6 +227,14 @@ export const settings = {
 		description: "Largest request body accepted, in MiB; larger ones get 413.",
 		parse: positiveInteger("HEARTH_MAX_BODY_MB"),
 	},
+	maxAttachmentMb: {
+		env: "HEARTH_MAX_ATTACHMENT_MB",
+		default: (): number => 10,
+		defaultText: "10",
+		description:
+			"Largest attachment (PDF, DOCX, text…) read from a request, in MiB; larger ones get 400. Requests carry them in base64, within HEARTH_MAX_BODY_MB.",
+		parse: positiveInteger("HEARTH_MAX_ATTACHMENT_MB"),
+	},
 	shutdownGraceSeconds: {
 		env: "HEARTH_SHUTDOWN_GRACE",
 		default: (): number => 10,

@@ -1,5 +1,6 @@
 import { ZodError } from "zod";
 import { ConversationNotFoundError } from "../chats/ChatStore.js";
+import { DocumentError } from "../documents/DocumentError.js";
 import { ContextOverflowError } from "../engine/errors/ContextOverflowError.js";
 import { DraftModelMismatchError } from "../engine/errors/DraftModelMismatchError.js";
 import { InvalidSchemaError } from "../engine/errors/InvalidSchemaError.js";
@@ -37,6 +38,7 @@ export function toHttpError(error: unknown): HttpError {
 			param,
 		);
 	}
+	if (error instanceof DocumentError) return new HttpError(400, error.message, error.code, "messages");
 	if (error instanceof EvalSetError) return new HttpError(400, error.message, error.code, "set");
 	if (error instanceof ContextOverflowError) return new HttpError(400, error.message, "context_length_exceeded", "messages", {});
 	if (error instanceof MaxTokensTooLargeError) return new HttpError(400, error.message, "max_tokens_too_large", "max_tokens");

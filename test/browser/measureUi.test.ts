@@ -104,7 +104,8 @@ describe.skipIf(!hasChromium)("Bench and Eval views", () => {
 		await page.getByRole("button", { name: "Compare", exact: true }).click();
 		const answers = page.locator(".compare-answer");
 		await expect.poll(() => answers.locator(".stats").count(), { timeout: 20_000 }).toBe(2);
-		for (const stats of await answers.locator(".stats").allTextContents()) expect(stats).toMatch(/tok\/s · TTFT \d+ ms · \d+ tokens/);
+		for (const stats of await answers.locator(".stats").allTextContents())
+			expect(stats).toMatch(/tok\/s · TTFT \d+ ms · \d+ tokens/);
 		await expect.poll(() => answers.nth(1).locator("h3").textContent()).toMatch(/tiny-llama.*temperature 0/);
 		const kept = (await answers.nth(1).locator(".markdown").textContent()) ?? "";
 		await shot("compare-view");

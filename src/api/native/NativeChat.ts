@@ -3,10 +3,27 @@ import { ContextOverflowPolicy } from "../ContextOverflowPolicy.js";
 
 export const StopReason = z.enum(["eos", "stop_string", "max_tokens", "user_stopped", "context_full", "tool_calls"]);
 
+/** A document attached to a native chat message: its file name, media type when known, and bytes in base64. */
+export const NativeAttachment = z.object({
+	name: z.string().trim().min(1).max(500),
+	mime: z.string().max(200).optional(),
+	data: z.string(),
+});
+export type NativeAttachment = z.infer<typeof NativeAttachment>;
+
 /** POST /hearth/chat: Hearth's own chat, streamed as server-sent events with full stats at the end. */
 export const NativeChatRequest = z.object({
 	model: z.string().min(1),
-	messages: z.array(z.object({ role: z.enum(["system", "user", "assistant"]), content: z.string() })).min(1),
+	messages: z
+		.array(
+			z.object({
+				role: z.enum(["system", "user", "assistant"]),
+				content: z.string(),
+				/** Documents the message carries, each read whole into the prompt before the message's text. */
+				attachments: z.array(NativeAttachment).max(16).optional(),
+			}),
+		)
+		.min(1),
 	temperature: z.number().min(0).max(100).optional(),
 	topK: z.number().int().min(0).optional(),
 	topP: z.number().min(0).max(1).optional(),

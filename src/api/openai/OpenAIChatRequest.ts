@@ -2,8 +2,14 @@ import { z } from "zod";
 import { SamplingFields } from "./SamplingFields.js";
 
 const TextPart = z.object({ type: z.literal("text"), text: z.string() });
-/** Message content: a string or text parts (images are not supported by llama.cpp text models). */
-const Content = z.union([z.string(), z.array(TextPart)]);
+/** A document attached to a message: its name and its bytes as a data URL (a `file_id` of OpenAI's Files API is refused). */
+export const OpenAIFilePart = z.object({
+	type: z.literal("file"),
+	file: z.object({ filename: z.string().max(500).optional(), file_data: z.string().optional(), file_id: z.string().optional() }),
+});
+export type OpenAIFilePart = z.infer<typeof OpenAIFilePart>;
+/** Message content: a string, or text and file parts (images are not supported by llama.cpp text models). */
+const Content = z.union([z.string(), z.array(z.discriminatedUnion("type", [TextPart, OpenAIFilePart]))]);
 
 export const OpenAIToolCall = z.object({
 	id: z.string(),

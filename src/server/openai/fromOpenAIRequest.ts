@@ -86,7 +86,9 @@ function toToolChoice(choice: OpenAIChatRequest["tool_choice"], tools: ToolDefin
 }
 
 function toChatMessage(m: OpenAIChatMessage): ChatMessage {
-	const text = (c: typeof m.content) => (c == null ? "" : typeof c === "string" ? c : c.map((p) => p.text).join("\n"));
+	// File parts were read into text parts before (inlineOpenAIFiles); one left here is dropped.
+	const text = (c: typeof m.content) =>
+		c == null ? "" : typeof c === "string" ? c : c.map((p) => (p.type === "text" ? p.text : "")).join("\n");
 	if (m.role === "tool") return { role: "tool", content: text(m.content), toolCallId: m.tool_call_id };
 	if (m.role === "assistant" && m.tool_calls?.length)
 		return {

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Context } from "hono";
 import { ResponsesRequest } from "../../api/openai/ResponsesRequest.js";
+import { readSetting } from "../../config/settings.js";
 import { abortOnDisconnect } from "../abortOnDisconnect.js";
 import { HttpError } from "../HttpError.js";
 import { openAIErrorResponse } from "../openai/openAIFrames.js";
@@ -8,6 +9,7 @@ import { readJson } from "../readJson.js";
 import type { ServerContext } from "../ServerContext.js";
 import { streamFrames } from "../streamFrames.js";
 import { fromResponsesRequest } from "./fromResponsesRequest.js";
+import { inlineResponsesFiles } from "./inlineResponsesFiles.js";
 import { ResponseAssembler } from "./ResponseAssembler.js";
 import { sseEvent } from "./sseEvent.js";
 import { toResponsesHttpError } from "./toResponsesHttpError.js";
@@ -19,7 +21,8 @@ import { toResponsesHttpError } from "./toResponsesHttpError.js";
  * that continues it at once finds it.
  */
 export async function createResponse(ctx: ServerContext, c: Context): Promise<Response> {
-	const body = ResponsesRequest.parse(await readJson(c));
+	const parsed = ResponsesRequest.parse(await readJson(c));
+	const body = { ...parsed, input: await inlineResponsesFiles(parsed.input, readSetting("maxAttachmentMb", ctx.env) * 2 ** 20) };
 	const previous = body.previous_response_id ? ctx.responses.get(body.previous_response_id) : undefined;
 	if (body.previous_response_id && !previous)
 		throw new HttpError(

@@ -2,11 +2,13 @@ import { randomUUID } from "node:crypto";
 import { type Context, Hono } from "hono";
 import { AnthropicCountTokensRequest, type AnthropicTokenCount } from "../../api/anthropic/AnthropicCountTokensRequest.js";
 import { AnthropicMessagesRequest } from "../../api/anthropic/AnthropicMessagesRequest.js";
+import { readSetting } from "../../config/settings.js";
 import { abortOnDisconnect } from "../abortOnDisconnect.js";
 import { AnthropicStreamTranslator } from "../anthropic/AnthropicStreamTranslator.js";
 import { anthropicErrorBody, anthropicErrorResponse } from "../anthropic/anthropicError.js";
 import { anthropicFrame } from "../anthropic/anthropicFrame.js";
 import { type AnthropicPrompt, fromAnthropicPrompt, fromAnthropicRequest } from "../anthropic/fromAnthropicRequest.js";
+import { inlineAnthropicDocuments } from "../anthropic/inlineAnthropicDocuments.js";
 import { toAnthropicMessage } from "../anthropic/toAnthropicMessage.js";
 import { readJson } from "../readJson.js";
 import type { ServerContext } from "../ServerContext.js";
@@ -27,7 +29,9 @@ export function anthropicRoutes(ctx: ServerContext): Hono {
 
 /** POST /v1/messages, streamed or whole. */
 async function messages(ctx: ServerContext, c: Context): Promise<Response> {
-	const chat = fromAnthropicRequest(AnthropicMessagesRequest.parse(await readJson(c)));
+	const body = AnthropicMessagesRequest.parse(await readJson(c));
+	const maxBytes = readSetting("maxAttachmentMb", ctx.env) * 2 ** 20;
+	const chat = fromAnthropicRequest({ ...body, messages: await inlineAnthropicDocuments(body.messages, maxBytes) });
 	const abort = abortOnDisconnect(c.req.raw.signal);
 	const { model, generation } = await ctx.scheduler.chat(chat.model, chat.request, { signal: abort.signal });
 	const head = { id: `msg_${randomUUID().replaceAll("-", "")}`, model: model.id };

@@ -12,6 +12,7 @@ import type {
 	OpenAITextCompletion,
 	Usage,
 } from "../../api/openai/OpenAIResponses.js";
+import { readSetting } from "../../config/settings.js";
 import type { GenerationChunk, GenerationResult, LoadedModel, ToolCall } from "../../engine/Engine.js";
 import type { LocalModel } from "../../models/ModelStore.js";
 import { publisherOf } from "../../models/publisherOf.js";
@@ -20,6 +21,7 @@ import { usableModels } from "../../studio/listModels.js";
 import { abortOnDisconnect } from "../abortOnDisconnect.js";
 import { HttpError } from "../HttpError.js";
 import { fromOpenAIChatRequest, fromOpenAISampling, type TranslatedRequest } from "../openai/fromOpenAIRequest.js";
+import { inlineOpenAIFiles } from "../openai/inlineOpenAIFiles.js";
 import { openAIErrorBody, openAIErrorResponse, SSE_DONE, sseData } from "../openai/openAIFrames.js";
 import { readJson } from "../readJson.js";
 import type { ServerContext } from "../ServerContext.js";
@@ -71,7 +73,11 @@ export function openAIRoutes(ctx: ServerContext): Hono {
 
 /** POST …/chat/completions, streamed or whole; `extras` are merged into the final object. */
 export async function chatCompletions(ctx: ServerContext, c: Context, extras?: Extras): Promise<Response> {
-	const body = OpenAIChatRequest.parse(await readJson(c));
+	const parsed = OpenAIChatRequest.parse(await readJson(c));
+	const body = {
+		...parsed,
+		messages: await inlineOpenAIFiles(parsed.messages, readSetting("maxAttachmentMb", ctx.env) * 2 ** 20),
+	};
 	const request = fromOpenAIChatRequest(body);
 	const abort = abortOnDisconnect(c.req.raw.signal);
 	const scheduled = await ctx.scheduler.chat(

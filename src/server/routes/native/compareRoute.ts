@@ -1,10 +1,12 @@
 import { Hono } from "hono";
 import { type CompareEvent, CompareRequest } from "../../../api/native/NativeCompare.js";
+import { readSetting } from "../../../config/settings.js";
 import { abortOnDisconnect } from "../../abortOnDisconnect.js";
 import { readJson } from "../../readJson.js";
 import type { ServerContext } from "../../ServerContext.js";
 import { toHttpError } from "../../toHttpError.js";
 import { chatEvents } from "./chatEvents.js";
+import { inlineNativeAttachments } from "./inlineNativeAttachments.js";
 import { QueuePlaces } from "./QueuePlaces.js";
 import { sendEvents } from "./sendEvents.js";
 
@@ -17,7 +19,9 @@ import { sendEvents } from "./sendEvents.js";
 export function compareRoute(ctx: ServerContext): Hono {
 	const app = new Hono();
 	app.post("/hearth/compare", async (c) => {
-		const { messages, columns, ttlSeconds } = CompareRequest.parse(await readJson(c));
+		const request = CompareRequest.parse(await readJson(c));
+		const { columns, ttlSeconds } = request;
+		const messages = await inlineNativeAttachments(request.messages, readSetting("maxAttachmentMb", ctx.env) * 2 ** 20);
 		const keys = await Promise.all(columns.map(async (column) => (await ctx.store.resolve(column.model)).key));
 		const models = [...new Set(keys)];
 		const perTurn = Math.max(1, ctx.settings.maxModels);
