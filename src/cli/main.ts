@@ -1,8 +1,17 @@
 import { Command, CommanderError, Option } from "commander";
+import { KvCacheType } from "../api/native/NativeModels.js";
 import { type Setting, settings } from "../config/settings.js";
 import { VERSION } from "../config/version.js";
 import type { CommandIo } from "./CommandIo.js";
-import { choiceOption, gpuLayersOption, integerListOption, integerOption, numberOption, onOffOption } from "./parseOptions.js";
+import {
+	choiceListOption,
+	choiceOption,
+	gpuLayersOption,
+	integerListOption,
+	integerOption,
+	numberOption,
+	onOffOption,
+} from "./parseOptions.js";
 
 // Each command's module is imported in its action, so that `--help`, `--version` and quick commands do
 // not load what others need (node-llama-cpp, hono, better-sqlite3, @huggingface/*: most of a second).
@@ -155,11 +164,15 @@ program
 	.option("--threads <list>", "CPU thread counts to measure, e.g. 1,2 (default: the cores useful for math)", integerListOption(1))
 	.option("--ctx <list>", "context lengths to measure (default 4096, capped at the model's)", integerListOption(16))
 	.option("--batch <list>", "batch sizes to measure (default 512)", integerListOption(1))
+	.option("--kv-cache <list>", "KV cache types to measure: f16, q8_0, q4_0 (default f16)", choiceListOption(KvCacheType.options))
 	.option("--parallel <list>", "concurrent streams to measure (default 1)", integerListOption(1))
 	.option("--prompt <n>", "tokens of each prompt (default 256; 512 with --tune)", integerOption(8))
 	.option("--gen <n>", "tokens each stream generates (default 64; 32 with --tune)", integerOption(2))
 	.option("--reps <n>", "repetitions of each setting (default 2; 1 with --tune)", integerOption(1))
-	.option("--tune", "find the fastest threads, flash attention and batch size, and save them as the model's defaults")
+	.option(
+		"--tune",
+		"find the fastest threads, flash attention, KV cache type and batch size, and save them as the model's defaults",
+	)
 	.option(
 		"--objective <generation|throughput>",
 		"with --tune: one stream's speed (default) or all parallel streams'",
@@ -193,6 +206,7 @@ program
 	.option("--ttl <seconds>", "unload after this long idle", integerOption(0))
 	.option("--parallel <n>", "requests answered at once", integerOption(1))
 	.option("--threads <n>", "CPU threads", integerOption(1))
+	.option("--kv-cache <type>", "KV cache type: f16 (default), q8_0 (half the memory) or q4_0", choiceOption(KvCacheType.options))
 	.option("--draft <model>", "a smaller model with the same vocabulary that drafts tokens (speculative decoding)")
 	.option("--prompt-lookup <on|off>", "draft from the prompt's own tokens (default on, HEARTH_PROMPT_LOOKUP)", onOffOption)
 	.option("--force", "load even if the memory estimate says it will not fit")

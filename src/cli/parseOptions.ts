@@ -31,6 +31,12 @@ export function integerListOption(min: number): (raw: string) => number[] {
 	};
 }
 
+/** A comma-separated list of these choices, e.g. `--kv-cache f16,q8_0`. */
+export function choiceListOption<T extends string>(choices: readonly T[]): (raw: string) => T[] {
+	const one = choiceOption(choices);
+	return (raw) => [...new Set(raw.split(",").map((s) => one(s.trim())))];
+}
+
 export function onOffOption(raw: string): boolean {
 	if (raw === "on") return true;
 	if (raw === "off") return false;

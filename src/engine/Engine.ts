@@ -1,4 +1,5 @@
 import type { ContextOverflowPolicy } from "../api/ContextOverflowPolicy.js";
+import type { KvCacheType } from "../api/native/NativeModels.js";
 import type { StopReason } from "../api/StopReason.js";
 import type { Generation } from "./Generation.js";
 
@@ -51,6 +52,8 @@ export interface LoadOptions {
 	parallel?: number;
 	/** Tokens llama.cpp evaluates in one batch (a long prompt is several). Default: node-llama-cpp's (512, at most the context). */
 	batchSize?: number;
+	/** The KV cache's element type (keys, and values when flash attention is on). Default: f16. */
+	kvCacheType?: KvCacheType;
 	/**
 	 * Take `parallel` as a maximum: load with the most sequences whose memory need fits in free RAM
 	 * (at least 1), since each holds a whole context of KV cache. Default: exactly `parallel`.
@@ -221,6 +224,8 @@ export interface LoadedModel {
 	threads: number;
 	/** Tokens evaluated in one batch; absent for an engine that does not say. */
 	batchSize?: number;
+	/** The KV cache's element type; absent for an engine that does not say. */
+	kvCacheType?: KvCacheType;
 	/** Backend llama.cpp runs on: "cpu", "cuda", "vulkan" or "metal". */
 	gpu: string;
 	gpuLayers: number;

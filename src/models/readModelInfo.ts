@@ -25,6 +25,8 @@ export interface ModelInfo {
 	layers?: number;
 	embeddingLength?: number;
 	headCount?: number;
+	/** Values per attention head in the keys (a quantized KV cache needs 32 to divide it). */
+	keyLength?: number;
 	vocabSize?: number;
 	chatTemplate?: string;
 	specialTokens: Partial<Record<"bos" | "eos" | "eot" | "unknown" | "padding", SpecialToken>>;
@@ -88,6 +90,7 @@ export async function readModelInfo(
 		layers: numberOrUndefined(arch.block_count),
 		embeddingLength: numberOrUndefined(arch.embedding_length),
 		headCount: numberOrUndefined(attention.head_count),
+		keyLength: numberOrUndefined(attention.key_length) ?? headSize(arch.embedding_length, attention.head_count),
 		vocabSize: tokens.length || undefined,
 		chatTemplate: typeof tokenizer.chat_template === "string" ? tokenizer.chat_template : undefined,
 		specialTokens: {
@@ -114,6 +117,11 @@ function quantizationName(
 	for (const t of tensors) counts.set(t.ggmlType, (counts.get(t.ggmlType) ?? 0) + 1);
 	const dominant = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
 	return dominant === undefined ? "unknown" : (GgmlType[dominant] ?? "unknown");
+}
+
+/** llama.cpp's default key length: the embedding split evenly over the heads. */
+function headSize(embedding: unknown, heads: unknown): number | undefined {
+	return typeof embedding === "number" && typeof heads === "number" && heads > 0 ? embedding / heads : undefined;
 }
 
 function numberOrUndefined(v: unknown): number | undefined {

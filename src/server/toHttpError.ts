@@ -11,6 +11,7 @@ import { ModelTooLargeError } from "../engine/errors/ModelTooLargeError.js";
 import { NotARerankerError } from "../engine/errors/NotARerankerError.js";
 import { RunnerExitedError } from "../engine/errors/RunnerExitedError.js";
 import { ServerBusyError } from "../engine/errors/ServerBusyError.js";
+import { UnsupportedKvCacheTypeError } from "../engine/errors/UnsupportedKvCacheTypeError.js";
 import { NoSuchHubFileError } from "../hub/chooseHubFile.js";
 import { HubError } from "../hub/errors/HubError.js";
 import { AmbiguousModelError } from "../models/AmbiguousModelError.js";
@@ -45,6 +46,8 @@ export function toHttpError(error: unknown): HttpError {
 	if (error instanceof InvalidSchemaError) return new HttpError(400, error.message, "invalid_schema", "response_format");
 	if (error instanceof NotARerankerError) return new HttpError(400, error.message, "model_not_reranker", "model");
 	if (error instanceof DraftModelMismatchError) return new HttpError(400, error.message, "draft_model_mismatch", "draft");
+	if (error instanceof UnsupportedKvCacheTypeError)
+		return new HttpError(400, error.message, "unsupported_kv_cache_type", "kvCacheType");
 	if (error instanceof RangeError) return new HttpError(400, error.message, "invalid_value");
 	if (error instanceof UnsafeNameError) return new HttpError(400, error.message, "invalid_name");
 	if (error instanceof AmbiguousModelError) return new HttpError(400, error.message, "ambiguous_model", "model");

@@ -21,8 +21,8 @@ export interface BenchModelProgress {
 	label: string;
 }
 
-/** The most settings a tune measures: defaults, other thread counts, flash attention, 2 batch sizes, 2 parallel counts. */
-const tuneTotal = (objective: TuneObjective) => 1 + 3 + 1 + 2 + (objective === "throughput" ? 2 : 0);
+/** The most settings a tune measures: defaults, other thread counts, flash attention, KV cache type, 2 batch sizes, 2 parallel counts. */
+const tuneTotal = (objective: TuneObjective) => 1 + 3 + 1 + 1 + 2 + (objective === "throughput" ? 2 : 0);
 
 /**
  * Benchmarks (or tunes) a model on this machine, as `hearth bench` and `POST /hearth/bench` do:
@@ -102,6 +102,7 @@ export function describeSetting(s: RequestedSetting): string {
 		s.ctx === undefined ? undefined : `ctx ${s.ctx}`,
 		s.batch === undefined ? undefined : `batch ${s.batch}`,
 		s.flashAttention === undefined ? undefined : `flash attention ${s.flashAttention ? "on" : "off"}`,
+		s.kvCacheType === undefined ? undefined : `KV ${s.kvCacheType}`,
 		`${s.parallel} parallel`,
 	];
 	return parts.filter(Boolean).join(", ");

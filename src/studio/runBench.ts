@@ -1,4 +1,5 @@
 import type { BenchRun, BenchSetting, Spread } from "../api/native/NativeBench.js";
+import type { KvCacheType } from "../api/native/NativeModels.js";
 import type { Engine, GenerationStats } from "../engine/Engine.js";
 import { peakRssBytes } from "../util/peakRssBytes.js";
 import { promptOfTokens } from "./promptOfTokens.js";
@@ -8,6 +9,8 @@ export interface BenchGrid {
 	threads: readonly (number | undefined)[];
 	ctx: readonly (number | undefined)[];
 	batch: readonly (number | undefined)[];
+	/** Absent: the engine's default only. */
+	kvCacheType?: readonly (KvCacheType | undefined)[];
 	parallel: readonly number[];
 	/** Tokens of each stream's prompt (llama-bench's pp). */
 	promptTokens: number;
@@ -27,7 +30,14 @@ export interface BenchProgress {
 const BENCH_ID = "hearth-bench";
 
 /** A setting as asked for: undefined fields are the engine's defaults. */
-export type RequestedSetting = { threads?: number; ctx?: number; batch?: number; flashAttention?: boolean; parallel: number };
+export type RequestedSetting = {
+	threads?: number;
+	ctx?: number;
+	batch?: number;
+	flashAttention?: boolean;
+	kvCacheType?: KvCacheType;
+	parallel: number;
+};
 
 /** How much each measurement runs: tokens of each prompt and of each answer, and repetitions. */
 export type BenchWork = Pick<BenchGrid, "promptTokens" | "generatedTokens" | "reps">;
@@ -36,7 +46,11 @@ export type BenchWork = Pick<BenchGrid, "promptTokens" | "generatedTokens" | "re
 export function benchSettings(grid: BenchGrid): RequestedSetting[] {
 	return grid.threads.flatMap((threads) =>
 		grid.ctx.flatMap((ctx) =>
-			grid.batch.flatMap((batch) => grid.parallel.map((parallel) => ({ threads, ctx, batch, parallel }))),
+			grid.batch.flatMap((batch) =>
+				(grid.kvCacheType ?? [undefined]).flatMap((kvCacheType) =>
+					grid.parallel.map((parallel) => ({ threads, ctx, batch, kvCacheType, parallel })),
+				),
+			),
 		),
 	);
 }
@@ -86,6 +100,7 @@ export async function measureSetting(
 			parallel: setting.parallel,
 			batchSize: setting.batch,
 			flashAttention: setting.flashAttention,
+			kvCacheType: setting.kvCacheType,
 			promptLookup: false,
 			keepKvStates: false,
 		},
@@ -113,6 +128,7 @@ export async function measureSetting(
 			parallel: loaded.parallel,
 			flashAttention: loaded.flashAttention.enabled,
 			...(batch === undefined ? {} : { batch }),
+			...(loaded.kvCacheType === undefined ? {} : { kvCacheType: loaded.kvCacheType }),
 		};
 		return {
 			...measured,

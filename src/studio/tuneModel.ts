@@ -1,11 +1,12 @@
 import type { BenchRun, TunedSettings, TuneObjective } from "../api/native/NativeBench.js";
 import type { Engine } from "../engine/Engine.js";
 import { ModelTooLargeError } from "../engine/errors/ModelTooLargeError.js";
+import { UnsupportedKvCacheTypeError } from "../engine/errors/UnsupportedKvCacheTypeError.js";
 import { type BenchWork, measureSetting, type RequestedSetting } from "./runBench.js";
 
 export interface TuneStep {
 	/** What this measurement varies. */
-	stage: "defaults" | "threads" | "flash attention" | "batch" | "parallel";
+	stage: "defaults" | "threads" | "flash attention" | "kv cache" | "batch" | "parallel";
 	setting: RequestedSetting;
 	/** Measurements done before this one. */
 	done: number;
@@ -43,11 +44,11 @@ export function threadCandidates(cores: number): number[] {
 /**
  * Finds the fastest load settings for a model on this machine, one dimension at a time from the
  * engine's defaults: threads, then flash attention (the 2–4× trap at depth, see engine-notes), then
- * batch size (prompt speed), then — for the throughput objective — parallel streams, skipping
+ * a q8_0 KV cache (less memory to read per token at depth), then batch size (prompt speed), then — for the throughput objective — parallel streams, skipping
  * counts whose KV cache does not fit. Every measurement generates after a `work.promptTokens`
  * prompt, a chat's usual depth, because flash attention that wins on an empty context can lose
- * several times over at 512 tokens. A coordinate search measures 6–9 settings where the whole grid
- * would be 20 or more; each dimension's best is kept for the next.
+ * several times over at 512 tokens. A coordinate search measures 7–10 settings where the whole grid
+ * would be 40 or more; each dimension's best is kept for the next.
  */
 export async function tuneModel(
 	engine: Engine,
@@ -65,6 +66,10 @@ export async function tuneModel(
 			return run;
 		} catch (error) {
 			if (error instanceof ModelTooLargeError) return undefined; // a parallel count whose cache does not fit
+			if (error instanceof UnsupportedKvCacheTypeError) return undefined; // a head size q8_0 cannot hold
+			// node-llama-cpp calls its cache types experimental: one that fails here (even by crashing
+			// its runner, which takes nothing else down) is simply not a candidate.
+			if (stage === "kv cache" && !signal?.aborted) return undefined;
 			throw error;
 		}
 	};
@@ -75,6 +80,7 @@ export async function tuneModel(
 		threads: run.threads,
 		flashAttention: run.flashAttention,
 		batch: run.batch,
+		kvCacheType: run.kvCacheType,
 		parallel: run.parallel,
 	});
 	const tryAll = async (stage: TuneStep["stage"], variants: RequestedSetting[]) => {
@@ -90,6 +96,9 @@ export async function tuneModel(
 			.map((threads) => ({ ...settingOf(best), threads })),
 	);
 	await tryAll("flash attention", [{ ...settingOf(best), flashAttention: !best.flashAttention }]);
+	// q8_0 only: it keeps answers as good as f16 (llama.cpp's perplexity tests); q4_0 would trade
+	// quality for speed, which is the user's call, not a tune's.
+	if ((best.kvCacheType ?? "f16") === "f16") await tryAll("kv cache", [{ ...settingOf(best), kvCacheType: "q8_0" }]);
 	await tryAll(
 		"batch",
 		[128, 1024].filter((b) => b !== best.batch).map((batch) => ({ ...settingOf(best), batch })),
@@ -103,6 +112,7 @@ export async function tuneModel(
 		threads: best.threads,
 		flashAttention: best.flashAttention ?? false,
 		...(best.batch === undefined ? {} : { batchSize: best.batch }),
+		...(best.kvCacheType === undefined ? {} : { kvCacheType: best.kvCacheType }),
 		...(options.objective === "throughput" ? { parallel: best.parallel } : {}),
 	};
 	return { runs, baselineRun: 0, bestRun: runs.indexOf(best), chosen };

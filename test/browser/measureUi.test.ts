@@ -44,7 +44,7 @@ describe.skipIf(!hasChromium)("Bench and Eval views", () => {
 		await tab("Bench");
 		await page.getByLabel("Model", { exact: true }).selectOption(PHI3_KEY);
 		await page.getByLabel("Preset").selectOption("full");
-		await page.getByRole("button", { name: "Run" }).click();
+		await page.getByRole("button", { name: "Run", exact: true }).click();
 		const results = page.getByRole("table", { name: "Benchmark results" });
 		await expect.poll(() => results.locator("tbody tr").count(), { timeout: 30_000 }).toBe(6);
 		// Generation, prompt speed and first token per setting, and the parallel-streams line chart
@@ -55,13 +55,22 @@ describe.skipIf(!hasChromium)("Bench and Eval views", () => {
 		await shot("bench-view");
 
 		await page.getByLabel("Preset").selectOption("quick");
-		await page.getByRole("button", { name: "Run" }).click();
+		await page.getByRole("button", { name: "Run", exact: true }).click();
 		await expect.poll(() => results.locator("tbody tr").count(), { timeout: 30_000 }).toBe(1);
 		const kept = page.getByRole("table", { name: "Earlier benchmarks" }).locator("tbody tr");
 		await expect.poll(() => kept.count()).toBe(2);
 		for (const box of await kept.getByRole("checkbox").all()) await box.check();
 		await expect.poll(() => page.getByRole("img", { name: /of the chosen runs/ }).count()).toBe(1);
 		await shot("bench-compare");
+		// A kept run's results again: the full preset's (kept newest first, so the second row).
+		await kept
+			.nth(1)
+			.getByRole("button", { name: /^Show the run of/ })
+			.click();
+		await expect.poll(() => results.locator("tbody tr").count()).toBe(6);
+		await expect.poll(() => page.locator(".bench-result canvas").count(), { timeout: 10_000 }).toBe(4);
+		await page.getByRole("button", { name: "Hide" }).click();
+		await expect.poll(() => results.locator("tbody tr").count()).toBe(1);
 		expect(refused).toEqual([]);
 	});
 
@@ -82,7 +91,7 @@ describe.skipIf(!hasChromium)("Bench and Eval views", () => {
 			mimeType: "application/jsonl",
 			buffer: Buffer.from([...lines, "{broken"].join("\n")),
 		});
-		await page.getByRole("button", { name: "Run" }).click();
+		await page.getByRole("button", { name: "Run", exact: true }).click();
 		await expect
 			.poll(() => page.getByRole("table", { name: "Answers" }).locator("tbody tr").count(), { timeout: 30_000 })
 			.toBe(3);

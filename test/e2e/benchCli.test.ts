@@ -37,25 +37,40 @@ describe("hearth bench", () => {
 		expect(report.machine.cores).toBeGreaterThan(0);
 		expect(report.engine.versions.nodeLlamaCpp).toBe("3.21.1");
 
+		// Heads of 32 values, which a q8_0 cache needs.
+		const wide = await testModel({ type: "Q8_0", dimensions: { heads: 2, kvHeads: 2 } });
 		const table = await runCli(
-			["bench", model, "--threads", "1", "--prompt", "24", "--gen", "6", "--reps", "1", "--parallel", "2"],
+			["bench", wide, "--threads", "1", "--prompt", "24", "--gen", "6", "--reps", "1", "--parallel", "2", "--kv-cache", "q8_0"],
 			{
 				env: { HEARTH_HOME: home },
 			},
 		);
 		expect(table.code).toBe(0);
 		const lines = table.stdout.trim().split("\n");
-		expect(lines.at(-2)).toMatch(/^THREADS\s+CTX\s+BATCH\s+FLASH\s+PARALLEL\s+LOAD\s+PP TOK\/S\s+TG TOK\/S\s+TTFT\s+PEAK RSS$/);
-		expect(lines.at(-1)).toMatch(/^1\s+4096\s+\d+\s+(on|off)\s+2\s+[\d.]+ s\s+[\d.]+\s+[\d.]+\s+\d+ ms\s+[\d.]+ MiB$/);
+		expect(lines.at(-2)).toMatch(
+			/^THREADS\s+CTX\s+BATCH\s+FLASH\s+KV\s+PARALLEL\s+LOAD\s+PP TOK\/S\s+TG TOK\/S\s+TTFT\s+PEAK RSS$/,
+		);
+		expect(lines.at(-1)).toMatch(/^1\s+4096\s+\d+\s+(on|off)\s+q8_0\s+2\s+[\d.]+ s\s+[\d.]+\s+[\d.]+\s+\d+ ms\s+[\d.]+ MiB$/);
 
 		const db = new Database(join(home, "hearth.db"), { readonly: true });
 		const rows = db.prepare("SELECT model, run FROM bench_runs ORDER BY id").all() as { model: string; run: string }[];
 		db.close();
-		expect(rows.map((r) => [r.model, JSON.parse(r.run).ctx, JSON.parse(r.run).parallel])).toEqual([
-			[model, 256, 1],
-			[model, 512, 1],
-			[model, 4096, 2],
+		expect(rows.map((r) => [r.model, JSON.parse(r.run).ctx, JSON.parse(r.run).parallel, JSON.parse(r.run).kvCacheType])).toEqual([
+			[model, 256, 1, "f16"],
+			[model, 512, 1, "f16"],
+			[wide, 4096, 2, "q8_0"],
 		]);
+	});
+
+	it("says in one line when a model's head size cannot hold a quantized KV cache", async () => {
+		const home = mkdtempSync(join(tmpdir(), "hearth-bench-"));
+		const result = await runCli(["bench", await testModel({ type: "Q8_0" }), "--kv-cache", "q4_0", "--reps", "1"], {
+			env: { HEARTH_HOME: home },
+		});
+		expect(result.code).toBe(1);
+		expect(result.stderr).toBe(
+			"hearth: a q4_0 KV cache needs an attention head size that 32 divides; this model's is 16 (use f16)\n",
+		);
 	});
 
 	it("refuses a bad list with one line and keeps nothing", async () => {

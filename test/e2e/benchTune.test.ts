@@ -10,6 +10,7 @@ import { testModel } from "../fixtures/testModel.js";
 import { runCli } from "./runCli.js";
 
 const KEY = "local/tune-me/tune-me-F32.gguf";
+const NARROW_KEY = "local/narrow/narrow-F32.gguf";
 let server: RunningServer | undefined;
 afterAll(() => server?.close());
 
@@ -20,7 +21,8 @@ describe("hearth bench --tune", () => {
 	it("measures from the defaults one dimension at a time, saves the winner, and a later load uses it", async () => {
 		const home = mkdtempSync(join(tmpdir(), "hearth-tune-"));
 		const env = { HEARTH_HOME: home, HEARTH_OTHER_APPS: "off" };
-		placeModel(env, KEY, await testModel({ seed: 11 }));
+		// Two heads of 32 values: a q8_0 cache needs 32 to divide the head size.
+		placeModel(env, KEY, await testModel({ seed: 11, dimensions: { heads: 2, kvHeads: 2 } }));
 		// Saved earlier by the user: the tune owns only its own fields and keeps this one.
 		writeFileSync(join(home, "config.json"), JSON.stringify({ modelDefaults: { [KEY]: { contextLength: 512 } } }));
 		const result = await runCli(["bench", KEY, "--tune", "--prompt", "48", "--gen", "8", "--json"], {
@@ -32,16 +34,22 @@ describe("hearth bench --tune", () => {
 		const tune = report.tune;
 		if (!tune) throw new Error("no tune summary");
 		expect(report.promptTokens).toBe(48);
-		// Defaults, then the other thread counts, the other flash attention, two batch sizes.
+		// Defaults, then the other thread counts, the other flash attention, a q8_0 cache, two batch sizes.
 		const cores = report.machine.cores;
-		expect(report.runs.length).toBe(1 + (Math.min(cores, 4) - 1) + 1 + 2);
+		expect(report.runs.length).toBe(1 + (Math.min(cores, 4) - 1) + 1 + 1 + 2);
 		const [baseline] = report.runs;
 		expect(tune.baselineRun).toBe(0);
 		expect(report.runs.map((r) => r.flashAttention)).toContain(!baseline?.flashAttention);
 		expect(report.runs.map((r) => r.batch)).toEqual(expect.arrayContaining([128, 1024]));
+		expect(report.runs.map((r) => r.kvCacheType)).toEqual(expect.arrayContaining(["f16", "q8_0"]));
 		const best = report.runs[tune.bestRun];
 		if (!best || !baseline) throw new Error("runs missing");
-		expect(tune.chosen).toEqual({ threads: best.threads, flashAttention: best.flashAttention, batchSize: best.batch });
+		expect(tune.chosen).toEqual({
+			threads: best.threads,
+			flashAttention: best.flashAttention,
+			kvCacheType: best.kvCacheType,
+			batchSize: best.batch,
+		});
 		expect(tune.generationSpeedup).toBeCloseTo(best.tgTokensPerSecond / baseline.tgTokensPerSecond, 6);
 		expect(tune.savedFor).toBe(KEY);
 		// No run beats the winner by more than the tie margin on generation.
@@ -61,11 +69,25 @@ describe("hearth bench --tune", () => {
 			contextLength: number;
 			threads: number;
 			batchSize?: number;
+			kvCacheType?: string;
 			flashAttention: { enabled: boolean; chosenBy: string };
 		};
 		expect(loaded.contextLength).toBe(512);
 		expect(loaded.threads).toBe(tune.chosen.threads);
 		expect(loaded.batchSize).toBe(tune.chosen.batchSize);
+		expect(loaded.kvCacheType).toBe(tune.chosen.kvCacheType);
+
+		// A head size of 16 cannot hold a q8_0 cache: refused before any runner starts, in the API's shape.
+		placeModel(env, NARROW_KEY, await testModel({ seed: 11 }));
+		const narrow = await fetch(`${server.url}/hearth/models/load`, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({ model: NARROW_KEY, kvCacheType: "q8_0" }),
+		});
+		expect(narrow.status).toBe(400);
+		expect(await narrow.json()).toMatchObject({
+			error: { code: "unsupported_kv_cache_type", message: expect.stringMatching(/this model's is 16 \(use f16\)$/) },
+		});
 		expect(loaded.flashAttention).toMatchObject({ enabled: tune.chosen.flashAttention, chosenBy: "request" });
 	});
 
@@ -73,7 +95,7 @@ describe("hearth bench --tune", () => {
 		const model = await testModel({ seed: 11 });
 		const both = await runCli(["bench", model, "--tune", "--threads", "1,2"]);
 		expect(both.code).toBe(1);
-		expect(both.stderr).toMatch(/^hearth: --tune chooses threads, batch and parallel itself/);
+		expect(both.stderr).toMatch(/^hearth: --tune chooses threads, batch, KV cache and parallel itself/);
 		const alone = await runCli(["bench", model, "--objective", "throughput"]);
 		expect(alone.code).toBe(1);
 		expect(alone.stderr).toBe("hearth: --objective applies to --tune only\n");

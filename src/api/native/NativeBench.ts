@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { KvCacheType } from "./NativeModels.js";
 
 /** One setting a benchmark measures: threads, context length, batch size and parallel streams. */
 export const BenchSetting = z.object({
@@ -9,6 +10,8 @@ export const BenchSetting = z.object({
 	parallel: z.number().int().min(1),
 	/** Whether the load used flash attention (absent in runs kept before it was recorded). */
 	flashAttention: z.boolean().optional(),
+	/** The KV cache's element type (absent in runs kept before it was recorded: f16). */
+	kvCacheType: KvCacheType.optional(),
 });
 export type BenchSetting = z.infer<typeof BenchSetting>;
 
@@ -43,6 +46,7 @@ export const TunedSettings = z.object({
 	threads: z.number().int().min(1),
 	flashAttention: z.boolean(),
 	batchSize: z.number().int().min(1).optional(),
+	kvCacheType: KvCacheType.optional(),
 	/** Only for the throughput objective. */
 	parallel: z.number().int().min(1).optional(),
 });

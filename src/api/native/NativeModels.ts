@@ -1,6 +1,14 @@
 import { z } from "zod";
 import { FitVerdict } from "../FitVerdict.js";
 
+/**
+ * The KV cache's element type. q8_0 halves the cache's memory and keeps answers as good (llama.cpp's
+ * perplexity tests); q4_0 quarters it and costs some quality. A quantized value cache needs flash
+ * attention: with it off only the keys are quantized.
+ */
+export const KvCacheType = z.enum(["f16", "q8_0", "q4_0"]);
+export type KvCacheType = z.infer<typeof KvCacheType>;
+
 /** A model in memory, as the native API reports it. */
 export const LoadedModelView = z.object({
 	/** The model's key. */
@@ -31,6 +39,9 @@ export const LoadedModelView = z.object({
 	}),
 	/** How its sequences draft tokens ahead (speculative decoding). */
 	speculation: z.object({ promptLookup: z.boolean(), draftModelPath: z.string().optional() }).optional(),
+	/** Tokens evaluated per batch, and the KV cache's element type (absent for an engine that does not say). */
+	batchSize: z.number().optional(),
+	kvCacheType: KvCacheType.optional(),
 	pid: z.number(),
 	loadTimeMs: z.number(),
 	/** Requests generating or waiting now. */
@@ -64,6 +75,8 @@ export const LoadSettings = z.object({
 	parallel: z.number().int().min(1).max(64).optional(),
 	/** Tokens evaluated per batch (default 512); `hearth bench --tune` may choose another. */
 	batchSize: z.number().int().min(1).max(65_536).optional(),
+	/** The KV cache's element type (default f16); `hearth bench --tune` tries q8_0. */
+	kvCacheType: KvCacheType.optional(),
 	/** Prompt-lookup decoding; default HEARTH_PROMPT_LOOKUP. */
 	promptLookup: z.boolean().optional(),
 	/** A model (key, short key or path) with the same vocabulary that drafts tokens for this one. */

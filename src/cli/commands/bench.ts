@@ -1,6 +1,7 @@
 import cliProgress from "cli-progress";
 import { formatBytes } from "../../api/formatBytes.js";
 import type { BenchReport, BenchRun, TuneObjective, TuneSummary } from "../../api/native/NativeBench.js";
+import type { KvCacheType } from "../../api/native/NativeModels.js";
 import { readSetting } from "../../config/settings.js";
 import type { Engine } from "../../engine/Engine.js";
 import { ModelStore } from "../../models/ModelStore.js";
@@ -13,6 +14,7 @@ export interface BenchCommandOptions {
 	threads?: number[];
 	ctx?: number[];
 	batch?: number[];
+	kvCache?: KvCacheType[];
 	parallel?: number[];
 	/** Default 256, or 512 with --tune (generation at a chat's depth). */
 	prompt?: number;
@@ -47,8 +49,8 @@ export async function benchCommand(
 	io: Pick<CommandIo, "stdout" | "stderr">,
 	makeEngine: BenchEngineFactory = llamaCppEngine,
 ): Promise<number> {
-	if (options.tune && (options.threads || options.batch || options.parallel || (options.ctx?.length ?? 0) > 1))
-		throw new CliError("--tune chooses threads, batch and parallel itself; give at most one --ctx and no other lists");
+	if (options.tune && (options.threads || options.batch || options.kvCache || options.parallel || (options.ctx?.length ?? 0) > 1))
+		throw new CliError("--tune chooses threads, batch, KV cache and parallel itself; give at most one --ctx and no other lists");
 	if (options.objective && !options.tune) throw new CliError("--objective applies to --tune only");
 	const model = await new ModelStore().resolve(identifier, { anyPath: true });
 	const work = {
@@ -64,6 +66,7 @@ export async function benchCommand(
 					threads: options.threads ?? [undefined],
 					ctx: options.ctx ?? [undefined],
 					batch: options.batch ?? [undefined],
+					kvCacheType: options.kvCache,
 					parallel: options.parallel ?? [1],
 				},
 			};
@@ -102,6 +105,7 @@ function formatReport(report: BenchReport): string {
 		String(r.ctx),
 		r.batch === undefined ? "–" : String(r.batch),
 		r.flashAttention === undefined ? "–" : r.flashAttention ? "on" : "off",
+		r.kvCacheType ?? "f16",
 		String(r.parallel),
 		`${(r.loadMs / 1000).toFixed(1)} s`,
 		r.ppTokensPerSecond.toFixed(1),
@@ -110,7 +114,7 @@ function formatReport(report: BenchReport): string {
 		r.peakRssBytes === undefined ? "–" : formatBytes(r.peakRssBytes),
 	]);
 	const table = formatTable(
-		["THREADS", "CTX", "BATCH", "FLASH", "PARALLEL", "LOAD", "PP TOK/S", "TG TOK/S", "TTFT", "PEAK RSS"],
+		["THREADS", "CTX", "BATCH", "FLASH", "KV", "PARALLEL", "LOAD", "PP TOK/S", "TG TOK/S", "TTFT", "PEAK RSS"],
 		rows,
 	);
 	return head + table + (report.tune ? formatTune(report.tune, report.runs) : "");
@@ -122,6 +126,7 @@ function formatTune(tune: TuneSummary, runs: BenchRun[]): string {
 	const settings = [
 		`${chosen.threads} threads`,
 		`flash attention ${chosen.flashAttention ? "on" : "off"}`,
+		`KV cache ${chosen.kvCacheType ?? "f16"}`,
 		...(chosen.batchSize === undefined ? [] : [`batch ${chosen.batchSize}`]),
 		...(chosen.parallel === undefined ? [] : [`${chosen.parallel} parallel`]),
 	].join(", ");

@@ -18,6 +18,7 @@ export interface LoadCommandOptions {
 	ttl?: number;
 	parallel?: number;
 	threads?: number;
+	kvCache?: LoadRequest["kvCacheType"];
 	draft?: string;
 	promptLookup?: boolean;
 	force?: boolean;
@@ -39,6 +40,7 @@ export async function loadCommand(
 		ttlSeconds: options.ttl,
 		parallel: options.parallel,
 		threads: options.threads,
+		kvCacheType: options.kvCache,
 		draft: options.draft,
 		promptLookup: options.promptLookup,
 		force: options.force,

@@ -20,6 +20,7 @@ import type {
 } from "../Engine.js";
 import { ModelNotLoadedError } from "../errors/ModelNotLoadedError.js";
 import { NotARerankerError } from "../errors/NotARerankerError.js";
+import { UnsupportedKvCacheTypeError } from "../errors/UnsupportedKvCacheTypeError.js";
 import { Generation } from "../Generation.js";
 import { resolveSampling } from "../resolveSampling.js";
 import { detectGpu, type GpuInfo } from "./detectGpu.js";
@@ -228,6 +229,9 @@ export class LlamaCppEngine implements Engine {
 		const draftNeed = options.draftModelPath
 			? (await readModelInfo(options.draftModelPath, { contextLength, sequences: parallel })).memory.cpuOnlyRamBytes
 			: 0;
+		const kvCacheType = options.kvCacheType ?? "f16";
+		if (kvCacheType !== "f16" && header.keyLength !== undefined && header.keyLength % 32 !== 0)
+			throw new UnsupportedKvCacheTypeError(kvCacheType, header.keyLength);
 		const template = header.chatTemplate;
 		if (template !== undefined && Buffer.byteLength(template) > TEMPLATE_LIMITS.maxBytes)
 			throw new InvalidModelFileError(
@@ -250,6 +254,7 @@ export class LlamaCppEngine implements Engine {
 				mmap: options.mmap,
 				parallel,
 				batchSize: options.batchSize,
+				kvCacheType,
 				requiredRamBytes: options.force ? undefined : header.memory.cpuOnlyRamBytes + draftNeed,
 				logLevel: this.options.logLevel ?? readSetting("logLevel"),
 				chatTemplate:

@@ -15,6 +15,7 @@ import {
 	type Token,
 	TokenBias,
 } from "node-llama-cpp";
+import type { KvCacheType } from "../../api/native/NativeModels.js";
 import type {
 	ChatMessage,
 	FlashAttentionChoice,
@@ -44,6 +45,10 @@ import { Speculation } from "./Speculation.js";
 import { toChatHistory, toFunctions } from "./toChatHistory.js";
 import { toLlamaSampling } from "./toLlamaSampling.js";
 import { toStopReason } from "./toStopReason.js";
+
+/** node-llama-cpp's names (GgmlType keys) for the cache types Hearth offers. */
+const GGML_TYPES = { f16: "F16", q8_0: "Q8_0", q4_0: "Q4_0" } as const satisfies Record<KvCacheType, string>;
+const ggmlType = (type: KvCacheType) => GGML_TYPES[type];
 
 const NO_TOOLS: ResolvedToolChoice = { offered: [], forced: undefined };
 
@@ -128,12 +133,16 @@ export class RunnerModel {
 			flashAttention = { enabled: flashAttentionProbe.flashAttention, chosenBy: "measured", probe: summary(flashAttentionProbe) };
 		} else flashAttention = options.flashAttention;
 		onProgress({ stage: "context", fraction: 0.85 });
+		const kvCacheType = options.kvCacheType ?? "f16";
 		const context = await model.createContext({
 			contextSize: contextLength,
 			sequences: options.parallel,
 			threads,
 			flashAttention: flashAttention.enabled,
 			batchSize: options.batchSize,
+			// llama.cpp refuses a quantized value cache without flash attention; the keys alone still halve.
+			experimentalKvCacheKeyType: ggmlType(kvCacheType),
+			experimentalKvCacheValueType: flashAttention.enabled ? ggmlType(kvCacheType) : "F16",
 		});
 		const speculation = await Speculation.load(llama, model, options.speculation, {
 			contextSize: contextLength,
@@ -150,6 +159,7 @@ export class RunnerModel {
 			parallel: options.parallel,
 			threads,
 			batchSize: context.batchSize,
+			kvCacheType,
 			gpu: llama.gpu === false ? "cpu" : llama.gpu,
 			gpuLayers: model.gpuLayers,
 			template,
@@ -160,7 +170,8 @@ export class RunnerModel {
 		// A state saved with flash attention on lays V out transposed differently, and llama.cpp
 		// refuses one saved from a context with another number of sequences ("n_stream mismatch"):
 		// each layout has its folder.
-		const layout = `fa-${flashAttention.enabled ? "on" : "off"}-p${info.parallel}`;
+		// So does one whose cache has another element type.
+		const layout = `fa-${flashAttention.enabled ? "on" : "off"}-p${info.parallel}${kvCacheType === "f16" ? "" : `-${kvCacheType}`}`;
 		const kv = options.kvCache;
 		const kvStates =
 			kv &&

@@ -1,8 +1,9 @@
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testModel } from "../../../test/fixtures/testModel.js";
+import type { KvCacheType } from "../../api/native/NativeModels.js";
 import type { ChatMessage, GenerationResult } from "../Engine.js";
 import { engineVersions } from "./engineVersions.js";
 import { kvCacheOptions } from "./kvCacheOptions.js";
@@ -16,7 +17,8 @@ const homes: string[] = [];
 let model: string;
 
 beforeAll(async () => {
-	model = await testModel({ type: "Q8_0" });
+	// Heads of 32 values, so that a q8_0 cache fits them.
+	model = await testModel({ type: "Q8_0", dimensions: { heads: 2, kvHeads: 2 } });
 });
 afterAll(() => {
 	for (const home of homes) {
@@ -30,10 +32,10 @@ function subject() {
 	return { modelPath: model, gpu: "auto", gpuLayers: "auto" as const, threads: 1, engineVersion: engineVersions().llamaCpp };
 }
 
-async function engineWith(kvCache: { ramMb: number; diskMb: number }, home = newHome(), parallel = 1) {
+async function engineWith(kvCache: { ramMb: number; diskMb: number }, home = newHome(), parallel = 1, kvCacheType?: KvCacheType) {
 	const logs: string[] = [];
 	const engine = new LlamaCppEngine({ threads: 1, home, kvCache, onLog: (_level, message) => logs.push(message) });
-	await engine.load(model, { id: "m", parallel, flashAttention: false });
+	await engine.load(model, { id: "m", parallel, flashAttention: false, kvCacheType });
 	return { engine, home, logs };
 }
 
@@ -92,6 +94,27 @@ describe("a conversation whose sequence another conversation took", () => {
 		expect(islands.stats.cachedPromptTokens).toBeGreaterThanOrEqual(a1.stats.promptTokens);
 		expect(later.logs.some((l) => /restored the KV state of \d+ tokens \(disk\)/.test(l))).toBe(true);
 		await later.engine.dispose();
+	});
+
+	it("keeps a q8_0 cache's states apart, smaller than f16's, and restores them", async () => {
+		const stateBytes = async (kvCacheType: KvCacheType, layout: string) => {
+			const { engine, home } = await engineWith({ ramMb: 0, diskMb: 64 }, newHome(), 1, kvCacheType);
+			const loaded = engine.listLoaded().find((m) => m.id === "m");
+			expect(loaded?.kvCacheType).toBe(kvCacheType);
+			const a1 = await ask(engine, first("islands"));
+			await ask(engine, first("rivers")); // keeps the islands' state
+			const again = await ask(engine, next("islands", a1));
+			expect(again.stats.cachedPromptTokens).toBeGreaterThanOrEqual(a1.stats.promptTokens);
+			await engine.dispose();
+			const folder = join(kvCacheOptions(home, subject(), { ramMb: 0, diskMb: 64 })?.diskDir ?? "", layout);
+			const files = readdirSync(folder).filter((n) => n.endsWith(".kv"));
+			return Math.max(...files.map((n) => statSync(join(folder, n)).size));
+		};
+		const f16 = await stateBytes("f16", "fa-off-p1");
+		// With flash attention off only the keys are quantized: about 3/4 of f16's bytes.
+		const q8 = await stateBytes("q8_0", "fa-off-p1-q8_0");
+		expect(q8).toBeLessThan(f16 * 0.9);
+		expect(q8).toBeGreaterThan(f16 * 0.5);
 	});
 
 	it("discards a saved state whose file holds other tokens, and answers from a fresh evaluation", async () => {

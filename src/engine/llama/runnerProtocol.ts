@@ -1,3 +1,4 @@
+import type { KvCacheType } from "../../api/native/NativeModels.js";
 import type { GpuSetting, LogLevel } from "../../config/settings.js";
 import type {
 	ChatMessage,
@@ -38,6 +39,7 @@ export interface RunnerLoadOptions {
 	requiredRamBytes?: number;
 	parallel: number;
 	batchSize?: number;
+	kvCacheType?: KvCacheType;
 	logLevel: LogLevel;
 	/** The GGUF's chat template and the tokens it refers to, rendered once on trial before the weights load. */
 	chatTemplate?: { template: string; bos?: string; eos?: string };

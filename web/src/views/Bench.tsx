@@ -23,13 +23,15 @@ interface KeptReport {
 const listBenchRuns = () => api.benchRuns();
 
 const settingLabel = (r: BenchRun) =>
-	`${r.threads}t${r.batch ? ` b${r.batch}` : ""}${r.flashAttention === undefined ? "" : r.flashAttention ? " FA" : ""} ×${r.parallel}`;
+	`${r.threads}t${r.batch ? ` b${r.batch}` : ""}${r.flashAttention ? " FA" : ""}${r.kvCacheType && r.kvCacheType !== "f16" ? ` ${r.kvCacheType}` : ""} ×${r.parallel}`;
 
 /** Benchmarks on this machine: run a preset with progress, see the results as charts, compare kept runs. */
 export function Bench() {
 	const [preset, setPreset] = useState<BenchPreset>("quick");
 	const [objective, setObjective] = useState<TuneObjective>("generation");
 	const [chosen, setChosen] = useState<Set<string>>(new Set());
+	// A kept run whose results are shown in place of the last run's.
+	const [shown, setShown] = useState<string | undefined>();
 	const { models, model, setModel, progress, report, kept, error, running, run } = useMeasurement(
 		listBenchRuns,
 		(model: string, signal) => api.bench({ model, preset, objective: preset === "tune" ? objective : undefined }, signal),
@@ -37,6 +39,7 @@ export function Bench() {
 
 	const reports = useMemo(() => groupReports(kept), [kept]);
 	const compared = reports.filter((r) => chosen.has(r.id));
+	const shownReport = reports.find((r) => r.id === shown);
 	return (
 		<section className="view bench">
 			<form
@@ -82,7 +85,19 @@ export function Bench() {
 				</div>
 			)}
 			{error && <p className="error">{error}</p>}
-			{report && <BenchResult report={report} />}
+			{shownReport ? (
+				<>
+					<p className="muted">
+						Showing the run of {new Date(shownReport.createdAt).toLocaleString()} ({shownReport.model}){" "}
+						<button type="button" onClick={() => setShown(undefined)}>
+							Hide
+						</button>
+					</p>
+					<BenchResult report={shownReport} />
+				</>
+			) : (
+				report && <BenchResult report={report} />
+			)}
 			<h2>Earlier runs</h2>
 			{reports.length === 0 && <p className="muted">No benchmarks kept yet.</p>}
 			{reports.length > 0 && (
@@ -94,6 +109,7 @@ export function Bench() {
 							<th>Model</th>
 							<th>Settings</th>
 							<th>Best generation</th>
+							<th>Results</th>
 						</tr>
 					</thead>
 					<tbody>
@@ -118,6 +134,16 @@ export function Bench() {
 								<td>{r.model}</td>
 								<td>{r.runs.length}</td>
 								<td>{Math.max(...r.runs.map((x) => x.tgTokensPerSecond)).toFixed(1)} tok/s</td>
+								<td>
+									<button
+										type="button"
+										aria-label={`Show the run of ${new Date(r.createdAt).toLocaleString()}`}
+										aria-pressed={shown === r.id}
+										onClick={() => setShown(shown === r.id ? undefined : r.id)}
+									>
+										Show
+									</button>
+								</td>
 							</tr>
 						))}
 					</tbody>
@@ -142,7 +168,7 @@ export function Bench() {
 }
 
 /** One report: its numbers as a table and as charts of speed, first token and memory per setting. */
-function BenchResult({ report }: { report: BenchReport }) {
+function BenchResult({ report }: { report: Pick<BenchReport, "runs" | "tune"> }) {
 	const labels = report.runs.map(settingLabel);
 	const parallels = [...new Set(report.runs.map((r) => r.parallel))].sort((a, b) => a - b);
 	const threads = [...new Set(report.runs.map((r) => r.threads))].sort((a, b) => a - b);
@@ -151,7 +177,8 @@ function BenchResult({ report }: { report: BenchReport }) {
 		<div className="bench-result">
 			{report.tune && best && (
 				<p className="tune-summary">
-					Chose {report.tune.chosen.threads} threads, flash attention {report.tune.chosen.flashAttention ? "on" : "off"}
+					Chose {report.tune.chosen.threads} threads, flash attention {report.tune.chosen.flashAttention ? "on" : "off"}, KV cache{" "}
+					{report.tune.chosen.kvCacheType ?? "f16"}
 					{report.tune.chosen.batchSize ? `, batch ${report.tune.chosen.batchSize}` : ""}: generation{" "}
 					{best.tgTokensPerSecond.toFixed(1)} tok/s, {report.tune.generationSpeedup.toFixed(2)}× the defaults. Saved as the
 					model's defaults.
@@ -170,7 +197,7 @@ function BenchResult({ report }: { report: BenchReport }) {
 				</thead>
 				<tbody>
 					{report.runs.map((r, i) => (
-						<tr key={JSON.stringify([r.threads, r.ctx, r.batch, r.flashAttention, r.parallel])}>
+						<tr key={JSON.stringify([r.threads, r.ctx, r.batch, r.flashAttention, r.kvCacheType, r.parallel])}>
 							<td>{labels[i]}</td>
 							<td>{(r.loadMs / 1000).toFixed(1)} s</td>
 							<td>{r.ppTokensPerSecond.toFixed(1)}</td>
