@@ -168,11 +168,35 @@ describe("ChatStore", () => {
 		});
 	});
 
+	it("keeps a message's attachments and an answer's sources, through edits, branches and exports", () => {
+		const store = new ChatStore(dbPath());
+		const chat = store.create();
+		const file = { name: "atlas.pdf", mime: "application/pdf", size: 1234, hash: "a".repeat(64), tokens: 300, pages: 2 };
+		const source = { document: "atlas.pdf", passage: 3, passages: 9, page: 2, start: 10, end: 20, score: 0.5, text: "taiwan" };
+		const question = store.append(chat.id, { role: "user", content: "where?", attachments: [file] });
+		const answer = store.append(chat.id, { role: "assistant", content: "there", stats, sources: [source] });
+		expect(store.get(chat.id).messages.map((m) => [m.attachments, m.sources])).toEqual([
+			[[file], undefined],
+			[undefined, [source]],
+		]);
+		const copy = store.branch(chat.id, answer.id);
+		expect(store.get(copy.id).messages.map((m) => [m.attachments, m.sources])).toEqual([
+			[[file], undefined],
+			[undefined, [source]],
+		]);
+		expect(store.export(chat.id).messages[0]?.attachments).toEqual([file]);
+		// Editing the question keeps its files; the answer they grounded goes.
+		expect(store.rewrite(chat.id, question.id, "where exactly?")).toMatchObject([
+			{ content: "where exactly?", attachments: [file] },
+		]);
+		store.close();
+	});
+
 	it("migrates a database written before reasoning was kept: old messages stay, new ones keep reasoning", () => {
 		const path = dbPath();
 		versionOneDatabase(path);
 		const store = new ChatStore(path);
-		expect(store.schemaVersion).toBe(2);
+		expect(store.schemaVersion).toBe(3);
 		expect(store.get("old").messages.map((m) => [m.id, m.role, m.content, m.reasoning, m.stats])).toEqual([
 			["q", "user", "where is taiwan", undefined, undefined],
 			["a", "assistant", "East Asia", undefined, undefined],
@@ -182,7 +206,7 @@ describe("ChatStore", () => {
 		store.close();
 		// Opening it again applies nothing twice (a second ALTER TABLE would fail) and keeps what was written.
 		const reopened = new ChatStore(path);
-		expect(reopened.schemaVersion).toBe(2);
+		expect(reopened.schemaVersion).toBe(3);
 		expect(reopened.get("old").messages.map((m) => m.reasoning)).toEqual([undefined, undefined, undefined, THOUGHT]);
 		expect(reopened.list().map((c) => c.title)).toEqual(["Old chat"]);
 		reopened.close();

@@ -30,6 +30,8 @@ interface MessageRow {
 	created_at: string;
 	stats: string | null;
 	reasoning: string | null;
+	attachments: string | null;
+	sources: string | null;
 }
 
 /**
@@ -61,6 +63,9 @@ const MIGRATIONS = [
 	// A thinking model's reasoning beside its answer; NULL for messages that have none, and for
 	// every message written before it was kept.
 	"ALTER TABLE messages ADD COLUMN reasoning TEXT;",
+	// A user message's attached files (JSON AttachmentRefs; the bytes are under attachments/), and
+	// an answer's sources (JSON DocumentSources).
+	"ALTER TABLE messages ADD COLUMN attachments TEXT; ALTER TABLE messages ADD COLUMN sources TEXT;",
 ];
 
 /**
@@ -137,7 +142,9 @@ export class ChatStore {
 		const row = this.db.prepare("SELECT * FROM conversations WHERE id = ?").get(id) as ConversationRow | undefined;
 		if (!row) throw new ConversationNotFoundError(id);
 		const messages = this.db
-			.prepare("SELECT id, role, content, created_at, stats, reasoning FROM messages WHERE conversation_id = ? ORDER BY position")
+			.prepare(
+				"SELECT id, role, content, created_at, stats, reasoning, attachments, sources FROM messages WHERE conversation_id = ? ORDER BY position",
+			)
 			.all(id) as MessageRow[];
 		return { conversation: toConversation(row), messages: messages.map(toMessage) };
 	}
@@ -164,7 +171,9 @@ export class ChatStore {
 
 	append(
 		conversationId: string,
-		message: Pick<StoredMessage, "role" | "content" | "reasoning" | "stats"> & { createdAt?: string },
+		message: Pick<StoredMessage, "role" | "content" | "reasoning" | "stats" | "attachments" | "sources"> & {
+			createdAt?: string;
+		},
 	): StoredMessage {
 		return this.db
 			.transaction(() => {
@@ -181,12 +190,14 @@ export class ChatStore {
 					created_at: message.createdAt ?? new Date().toISOString(),
 					stats: message.stats ? JSON.stringify(message.stats) : null,
 					reasoning: message.reasoning || null,
+					attachments: message.attachments?.length ? JSON.stringify(message.attachments) : null,
+					sources: message.sources?.length ? JSON.stringify(message.sources) : null,
 				};
 				// Columns named: a migrated table has them in the order they were added.
 				this.db
 					.prepare(
-						`INSERT INTO messages (id, conversation_id, position, role, content, stats, reasoning, created_at)
-						 VALUES (@id, @conversation_id, @position, @role, @content, @stats, @reasoning, @created_at)`,
+						`INSERT INTO messages (id, conversation_id, position, role, content, stats, reasoning, attachments, sources, created_at)
+						 VALUES (@id, @conversation_id, @position, @role, @content, @stats, @reasoning, @attachments, @sources, @created_at)`,
 					)
 					.run({ ...row, conversation_id: conversationId, position });
 				this.touch(conversationId);
@@ -197,14 +208,17 @@ export class ChatStore {
 
 	/**
 	 * Edits a message and forgets everything after it: what "edit and resend" and "regenerate" need.
-	 * An edited message loses its stats and reasoning, which belonged to the text it had.
+	 * An edited message loses its stats, reasoning and sources, which belonged to the text it had;
+	 * its attachments stay.
 	 */
 	rewrite(conversationId: string, messageId: string, content?: string): StoredMessage[] {
 		return this.db
 			.transaction(() => {
 				const position = this.positionOf(conversationId, messageId);
 				if (content !== undefined)
-					this.db.prepare("UPDATE messages SET content = ?, stats = NULL, reasoning = NULL WHERE id = ?").run(content, messageId);
+					this.db
+						.prepare("UPDATE messages SET content = ?, stats = NULL, reasoning = NULL, sources = NULL WHERE id = ?")
+						.run(content, messageId);
 				this.db.prepare("DELETE FROM messages WHERE conversation_id = ? AND position > ?").run(conversationId, position);
 				this.touch(conversationId);
 				return this.get(conversationId).messages;
@@ -280,5 +294,7 @@ function toMessage(row: MessageRow): StoredMessage {
 		reasoning: row.reasoning ?? undefined,
 		createdAt: row.created_at,
 		stats: row.stats ? JSON.parse(row.stats) : undefined,
+		...(row.attachments ? { attachments: JSON.parse(row.attachments) } : {}),
+		...(row.sources ? { sources: JSON.parse(row.sources) } : {}),
 	};
 }

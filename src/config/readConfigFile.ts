@@ -19,6 +19,8 @@ export const ConfigFile = z.looseObject({
 	cors: z.array(z.string()).optional(),
 	/** Host names a loopback server answers to besides localhost and loopback addresses, as HEARTH_ALLOWED_HOSTS. */
 	allowedHosts: z.array(z.string()).optional(),
+	/** Embedding model for attachments too long for the context, as HEARTH_EMBEDDING_MODEL. */
+	embeddingModel: z.string().optional(),
 	/** Load settings saved per model key, used whenever that model is loaded without explicit ones. */
 	modelDefaults: z.record(z.string(), LoadSettings).optional(),
 });

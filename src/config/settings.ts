@@ -17,7 +17,7 @@ export interface Setting<T> {
 	/** Parses the raw environment value; throws a one-line error on bad input. */
 	parse: (raw: string) => T;
 	/** Key in config.json that sets it when the environment does not. */
-	configKey?: "modelsDirs" | "otherApps" | "host" | "port" | "apiKey" | "cors" | "allowedHosts";
+	configKey?: "modelsDirs" | "otherApps" | "host" | "port" | "apiKey" | "cors" | "allowedHosts" | "embeddingModel";
 }
 
 export type GpuSetting = "auto" | "off" | "cuda" | "vulkan" | "metal";
@@ -226,6 +226,15 @@ export const settings = {
 		defaultText: "16",
 		description: "Largest request body accepted, in MiB; larger ones get 413.",
 		parse: positiveInteger("HEARTH_MAX_BODY_MB"),
+	},
+	embeddingModel: {
+		env: "HEARTH_EMBEDDING_MODEL",
+		default: (): string | undefined => undefined,
+		defaultText: "none",
+		description:
+			"Embedding model (key, short key or path) that finds the passages of an attachment too long for the context; without one such an attachment gets 400 (config.json: embeddingModel). A chat request's embeddingModel wins.",
+		parse: (raw: string) => raw.trim() || undefined,
+		configKey: "embeddingModel",
 	},
 	maxAttachmentMb: {
 		env: "HEARTH_MAX_ATTACHMENT_MB",

@@ -4,7 +4,9 @@ export type DocumentErrorCode =
 	| "document_too_large"
 	| "invalid_document"
 	| "encrypted_document"
-	| "document_timeout";
+	| "document_timeout"
+	/** Longer than the context, and no embedding model to find its relevant passages. */
+	| "document_too_long";
 
 export class DocumentError extends Error {
 	constructor(

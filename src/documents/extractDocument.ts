@@ -5,6 +5,8 @@ import type { DocumentKind } from "./documentKind.js";
 export interface ExtractedText {
 	text: string;
 	pages?: number;
+	/** Where each page begins in `text` (character offsets, ascending), for sources that name a page. */
+	pageStarts?: number[];
 }
 
 /** A DOCX is a zip; past this many bytes of unpacked content it is a zip bomb, not a document. */
@@ -67,7 +69,15 @@ async function pdfText(name: string, bytes: Uint8Array): Promise<ExtractedText> 
 			const content = await page.getTextContent();
 			pages.push(content.items.map((item) => ("str" in item ? item.str + (item.hasEOL ? "\n" : "") : "")).join(""));
 		}
-		return { text: pages.join("\n\n").trim(), pages: document.numPages };
+		// Trimmed per page and joined by a blank line, so each page's offset is known exactly.
+		const texts = pages.map((p) => p.trim());
+		const pageStarts: number[] = [];
+		let at = 0;
+		for (const t of texts) {
+			pageStarts.push(at);
+			at += t.length + 2;
+		}
+		return { text: texts.join("\n\n"), pages: document.numPages, pageStarts };
 	} finally {
 		await document.destroy();
 	}

@@ -1,46 +1,9 @@
-import { DocumentError } from "./DocumentError.js";
 import { documentBlock } from "./documentBlock.js";
-import { extractText } from "./extractText.js";
+import { type AttachmentSource, readDocument } from "./readDocument.js";
 
-/** An attachment as a dialect carries it: a data URL, or base64 (or plain text) with a media type. */
-export type AttachmentSource =
-	| { name: string; dataUrl: string }
-	| { name: string; base64: string; mime?: string }
-	| { name: string; text: string };
+export type { AttachmentSource } from "./readDocument.js";
 
-/**
- * An attachment's text as the model reads it (documentBlock), from any dialect's form: decoded,
- * checked against HEARTH_MAX_ATTACHMENT_MB and extracted in a worker. Every refusal is a
- * DocumentError, which the server answers with 400 in the dialect's own shape.
- */
+/** An attachment's text as the model reads it whole (documentBlock): see readDocument for what is refused. */
 export async function readAttachment(source: AttachmentSource, maxBytes: number): Promise<string> {
-	let data: Uint8Array;
-	let mime: string | undefined;
-	if ("text" in source) {
-		data = new TextEncoder().encode(source.text);
-		mime = "text/plain";
-	} else if ("dataUrl" in source) {
-		const match = /^data:([^;,]*)(?:;[^,]*)?;base64,/.exec(source.dataUrl);
-		if (!match)
-			throw new DocumentError(
-				"invalid_document",
-				`${source.name}: file_data must be a data URL, data:<media type>;base64,<data>`,
-			);
-		mime = match[1] || undefined;
-		data = decodeBase64(source.name, source.dataUrl.slice(match[0].length), maxBytes);
-	} else {
-		mime = source.mime;
-		data = decodeBase64(source.name, source.base64, maxBytes);
-	}
-	return documentBlock(await extractText({ name: source.name, mime, data }, { maxBytes }));
-}
-
-function decodeBase64(name: string, base64: string, maxBytes: number): Uint8Array {
-	const clean = base64.replace(/\s+/g, "");
-	if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length % 4 === 1)
-		throw new DocumentError("invalid_document", `${name}: its data is not base64`);
-	// Refused before decoding: base64 is 4 characters for 3 bytes.
-	if ((clean.length * 3) / 4 > maxBytes + 2)
-		throw new DocumentError("document_too_large", `${name} is larger than ${maxBytes} bytes (HEARTH_MAX_ATTACHMENT_MB)`);
-	return Buffer.from(clean, "base64");
+	return documentBlock((await readDocument(source, maxBytes)).document);
 }

@@ -5,6 +5,7 @@ import { HttpError } from "./HttpError.js";
 import { openAIErrorResponse } from "./openai/openAIFrames.js";
 import { anthropicRoutes } from "./routes/anthropic.js";
 import { lmStudioRoutes } from "./routes/lmstudio.js";
+import { attachmentRoutes } from "./routes/native/attachmentRoutes.js";
 import { chatRoute } from "./routes/native/chatRoute.js";
 import { compareRoute } from "./routes/native/compareRoute.js";
 import { conversationRoutes } from "./routes/native/conversationRoutes.js";
@@ -100,6 +101,7 @@ export function createApp(ctx: ServerContext, options: AppOptions): Hono {
 	app.route("/", compareRoute(ctx));
 	app.route("/", measureRoutes(ctx));
 	app.route("/", conversationRoutes(ctx));
+	app.route("/", attachmentRoutes(ctx));
 	app.route("/", webUiRoutes());
 	return app;
 }

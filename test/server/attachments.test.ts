@@ -1,3 +1,6 @@
+import { createHash } from "node:crypto";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +18,12 @@ const PLANTED = "The lighthouse keeper counted 47 ships in March.";
 const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
 const dataUrl = (mime: string, bytes: Uint8Array) => `data:${mime};base64,${b64(bytes)}`;
 
+// Made before any request: compressing 300 MiB blocks this process (the server's too) for seconds,
+// and a keep-alive connection the server closes meanwhile would reset the next request.
+let bomb: Uint8Array;
+
 beforeAll(async () => {
+	bomb = zipBombDocx(300);
 	server = await startFakeServer({ env: { HEARTH_MAX_ATTACHMENT_MB: "1" } });
 	openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: "none", maxRetries: 0 });
 	anthropic = new Anthropic({ baseURL: server.url, apiKey: "none", maxRetries: 0 });
@@ -162,7 +170,7 @@ describe("bad attachments", () => {
 			"a zip bomb DOCX",
 			"bomb.docx",
 			"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-			async () => zipBombDocx(300),
+			async () => bomb,
 			"document_too_large",
 			/unpacks to more than 256 MiB/,
 		],
@@ -221,5 +229,94 @@ describe("bad attachments", () => {
 			type: "error",
 			error: { type: "invalid_request_error", message: expect.stringMatching(/fetches no URL/) },
 		});
+	});
+});
+
+describe("attachments kept for the UI's chats", () => {
+	const upload = (name: string, mime: string, bytes: Uint8Array, model?: string) =>
+		fetch(
+			`${server.url}/hearth/attachments?name=${encodeURIComponent(name)}${model ? `&model=${encodeURIComponent(model)}` : ""}`,
+			{
+				method: "POST",
+				headers: { "content-type": mime },
+				body: bytes,
+			},
+		);
+	const folder = () => join(server.env.HEARTH_HOME as string, "attachments");
+
+	it("reads a file as a chat would, keeps it by hash with its size and tokens, and a chat names it by hash", async () => {
+		const pdf = await pdfWithText([["Harbour report"], [PLANTED]]);
+		const response = await upload("report.pdf", "application/pdf", pdf, PHI3_KEY);
+		expect(response.status).toBe(201);
+		const ref = (await response.json()) as { hash: string; size: number; tokens: number; pages: number; name: string };
+		expect(ref).toMatchObject({ name: "report.pdf", mime: "application/pdf", size: pdf.byteLength, pages: 2 });
+		expect(ref.hash).toBe(createHash("sha256").update(pdf).digest("hex"));
+		expect(ref.tokens).toBeGreaterThan(5);
+		expect(readdirSync(folder())).toEqual([ref.hash]);
+		const back = await fetch(`${server.url}/hearth/attachments/${ref.hash}`);
+		expect(Buffer.from(await back.arrayBuffer()).equals(Buffer.from(pdf))).toBe(true);
+
+		const chat = await fetch(`${server.url}/hearth/chat`, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({
+				model: PHI3_KEY,
+				maxTokens: 2,
+				messages: [{ role: "user", content: "How many ships?", attachments: [{ name: "report.pdf", hash: ref.hash }] }],
+			}),
+		});
+		expect(chat.status).toBe(200);
+		await chat.text();
+		expect(lastPrompt()).toContain(`<document name="report.pdf" pages="2">\nHarbour report\n\n${PLANTED}\n</document>`);
+	});
+
+	it("keeps nothing of a file it cannot read, and a hash it does not have is 404", async () => {
+		const before = readdirSync(folder()).length;
+		const bad = await upload("broken.pdf", "application/pdf", new TextEncoder().encode("%PDF-1.7 not really"));
+		expect(bad.status).toBe(400);
+		expect(readdirSync(folder())).toHaveLength(before);
+		const missing = await fetch(`${server.url}/hearth/chat`, {
+			method: "POST",
+			headers: { "content-type": "application/json" },
+			body: JSON.stringify({
+				model: PHI3_KEY,
+				messages: [{ role: "user", content: "?", attachments: [{ name: "x.txt", hash: "b".repeat(64) }] }],
+			}),
+		});
+		expect(missing.status).toBe(404);
+		expect(((await missing.json()) as { error: { code: string } }).error.code).toBe("attachment_not_found");
+	});
+
+	it("exports a chat with its files and imports it into another home with them", async () => {
+		const text = new TextEncoder().encode(`# Notes\n\n${PLANTED}\n`);
+		const ref = (await (await upload("notes.md", "text/markdown", text)).json()) as { hash: string };
+		const post = (path: string, body: unknown, on = server) =>
+			fetch(`${on.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+		const chat = (await (await post("/hearth/chats", { title: "with a file" })).json()) as { id: string };
+		await post(`/hearth/chats/${chat.id}/messages`, { role: "user", content: "summarize", attachments: [ref] });
+		const exported = (await (await fetch(`${server.url}/hearth/chats/${chat.id}/export`)).json()) as {
+			files: Record<string, string>;
+			messages: { attachments?: unknown[] }[];
+		};
+		expect(exported.messages[0]?.attachments).toEqual([ref]);
+		expect(Buffer.from(exported.files[ref.hash] ?? "", "base64").toString()).toBe(new TextDecoder().decode(text));
+
+		const other = await startFakeServer();
+		try {
+			// A file whose bytes do not match its hash is refused, and nothing is imported.
+			const forged = await post(
+				"/hearth/chats/import",
+				{ ...exported, files: { [ref.hash]: Buffer.from("other").toString("base64") } },
+				other,
+			);
+			expect(forged.status).toBe(400);
+			expect(await (await fetch(`${other.url}/hearth/chats`)).json()).toEqual([]);
+			const imported = await post("/hearth/chats/import", exported, other);
+			expect(imported.status).toBe(201);
+			const back = await fetch(`${other.url}/hearth/attachments/${ref.hash}`);
+			expect(await back.text()).toBe(new TextDecoder().decode(text));
+		} finally {
+			await other.close();
+		}
 	});
 });

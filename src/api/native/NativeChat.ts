@@ -4,11 +4,19 @@ import { ContextOverflowPolicy } from "../ContextOverflowPolicy.js";
 export const StopReason = z.enum(["eos", "stop_string", "max_tokens", "user_stopped", "context_full", "tool_calls"]);
 
 /** A document attached to a native chat message: its file name, media type when known, and bytes in base64. */
-export const NativeAttachment = z.object({
-	name: z.string().trim().min(1).max(500),
-	mime: z.string().max(200).optional(),
-	data: z.string(),
-});
+export const NativeAttachment = z
+	.object({
+		name: z.string().trim().min(1).max(500),
+		mime: z.string().max(200).optional(),
+		/** The file in base64… */
+		data: z.string().optional(),
+		/** …or the hash of one kept by POST /hearth/attachments. */
+		hash: z
+			.string()
+			.regex(/^[0-9a-f]{64}$/)
+			.optional(),
+	})
+	.refine((a) => (a.data === undefined) !== (a.hash === undefined), "an attachment has either data or hash");
 export type NativeAttachment = z.infer<typeof NativeAttachment>;
 
 /** POST /hearth/chat: Hearth's own chat, streamed as server-sent events with full stats at the end. */
@@ -19,7 +27,10 @@ export const NativeChatRequest = z.object({
 			z.object({
 				role: z.enum(["system", "user", "assistant"]),
 				content: z.string(),
-				/** Documents the message carries, each read whole into the prompt before the message's text. */
+				/**
+				 * Documents the message carries, read into the prompt before the message's text: whole
+				 * when they fit the context, else their passages nearest to the question (embeddingModel).
+				 */
 				attachments: z.array(NativeAttachment).max(16).optional(),
 			}),
 		)
@@ -39,6 +50,8 @@ export const NativeChatRequest = z.object({
 		.optional(),
 	contextOverflowPolicy: ContextOverflowPolicy.optional(),
 	ttlSeconds: z.number().int().min(0).optional(),
+	/** Embedding model that finds the passages of attachments too long for the context; default HEARTH_EMBEDDING_MODEL. */
+	embeddingModel: z.string().min(1).optional(),
 });
 export type NativeChatRequest = z.infer<typeof NativeChatRequest>;
 
@@ -61,6 +74,24 @@ export const GenerationStats = z.object({
 });
 export type GenerationStats = z.infer<typeof GenerationStats>;
 
+/** A passage of an attached document that was put in the prompt, for the answer to show as a source. */
+export const DocumentSource = z.object({
+	/** The attachment's name. */
+	document: z.string(),
+	/** 1-based number of the passage in the document, of `passages`. */
+	passage: z.number().int().min(1),
+	passages: z.number().int().min(1),
+	/** 1-based page it starts on, for documents with pages. */
+	page: z.number().int().min(1).optional(),
+	/** Character offsets in the document's text. */
+	start: z.number().int().min(0),
+	end: z.number().int().min(0),
+	/** Cosine similarity to the question, -1 to 1. */
+	score: z.number(),
+	text: z.string(),
+});
+export type DocumentSource = z.infer<typeof DocumentSource>;
+
 /**
  * The events of a native chat stream: text as it comes, then the result with stats, or an error.
  * A thinking model's reasoning comes in `reasoning` events, before (and apart from) the answer's
@@ -74,8 +105,17 @@ export const NativeChatEvent = z.discriminatedUnion("type", [
 	z.object({ type: z.literal("fragment"), text: z.string() }),
 	/** A piece of a thinking model's reasoning (the text inside its template's thinking tags). */
 	z.object({ type: z.literal("reasoning"), text: z.string() }),
-	/** The whole answer; `reasoning` is the whole reasoning, absent when the model wrote none. */
-	z.object({ type: z.literal("done"), text: z.string(), reasoning: z.string().optional(), stats: GenerationStats }),
+	/**
+	 * The whole answer; `reasoning` is the whole reasoning, absent when the model wrote none;
+	 * `sources` the attachments' passages the prompt held, when they were too long to go in whole.
+	 */
+	z.object({
+		type: z.literal("done"),
+		text: z.string(),
+		reasoning: z.string().optional(),
+		stats: GenerationStats,
+		sources: z.array(DocumentSource).optional(),
+	}),
 	z.object({ type: z.literal("error"), error: z.object({ message: z.string(), code: z.string() }) }),
 ]);
 export type NativeChatEvent = z.infer<typeof NativeChatEvent>;

@@ -1,5 +1,17 @@
 import { z } from "zod";
-import { GenerationStats } from "./NativeChat.js";
+import { DocumentSource, GenerationStats } from "./NativeChat.js";
+
+/** A file a message carries, kept under HEARTH_HOME/attachments by its SHA-256 (POST /hearth/attachments). */
+export const AttachmentRef = z.object({
+	name: z.string().trim().min(1).max(500),
+	mime: z.string().max(200).optional(),
+	size: z.number().int().min(0),
+	hash: z.string().regex(/^[0-9a-f]{64}$/, "a SHA-256 in lowercase hex"),
+	/** Its text's length in the model's tokens, when a model was named as it was read. */
+	tokens: z.number().int().min(0).optional(),
+	pages: z.number().int().min(0).optional(),
+});
+export type AttachmentRef = z.infer<typeof AttachmentRef>;
 
 /** A stored chat message; assistant messages keep the stats of their generation and a thinking model's reasoning. */
 export const StoredMessage = z.object({
@@ -11,6 +23,10 @@ export const StoredMessage = z.object({
 	reasoning: z.string().optional(),
 	createdAt: z.string(),
 	stats: GenerationStats.optional(),
+	/** Files a user message carried. */
+	attachments: z.array(AttachmentRef).max(16).optional(),
+	/** An answer's sources: the attachments' passages its prompt held. */
+	sources: z.array(DocumentSource).optional(),
 });
 export type StoredMessage = z.infer<typeof StoredMessage>;
 
@@ -35,6 +51,8 @@ export const ConversationExport = z.object({
 	version: z.literal(1),
 	conversation: Conversation.omit({ id: true }),
 	messages: z.array(StoredMessage.omit({ id: true })),
+	/** The attached files' bytes in base64, by hash, so an import elsewhere has them. */
+	files: z.record(z.string(), z.string()).optional(),
 });
 export type ConversationExport = z.infer<typeof ConversationExport>;
 
@@ -50,7 +68,14 @@ export const ConversationFields = z.object({
 export type ConversationFields = z.infer<typeof ConversationFields>;
 
 /** POST /hearth/chats/{id}/messages */
-export const NewMessage = StoredMessage.pick({ role: true, content: true, reasoning: true, stats: true });
+export const NewMessage = StoredMessage.pick({
+	role: true,
+	content: true,
+	reasoning: true,
+	stats: true,
+	attachments: true,
+	sources: true,
+});
 export type NewMessage = z.infer<typeof NewMessage>;
 
 /** POST /hearth/chats/{id}/rewrite: edit a message (or, without content, drop the answers after it) to resend. */

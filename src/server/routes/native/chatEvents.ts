@@ -1,4 +1,4 @@
-import type { GenerationStats, NativeChatEvent } from "../../../api/native/NativeChat.js";
+import type { DocumentSource, GenerationStats, NativeChatEvent } from "../../../api/native/NativeChat.js";
 import type { Engine, GenerationResult } from "../../../engine/Engine.js";
 import type { Scheduled } from "../../../engine/Scheduler.js";
 import type { QueuePlaces } from "./QueuePlaces.js";
@@ -9,7 +9,12 @@ import type { QueuePlaces } from "./QueuePlaces.js";
  * generated, done with stats. The first piece (or the failure) comes before the first event other
  * than `queued`, so a caller that awaits the first event sees an early error as an error.
  */
-export async function* chatEvents(engine: Engine, scheduled: Scheduled, places: QueuePlaces): AsyncGenerator<NativeChatEvent> {
+export async function* chatEvents(
+	engine: Engine,
+	scheduled: Scheduled,
+	places: QueuePlaces,
+	sources: DocumentSource[] = [],
+): AsyncGenerator<NativeChatEvent> {
 	const { model, generation, loadMs } = scheduled;
 	const chunks = generation.chunks();
 	const first = chunks.next();
@@ -28,7 +33,13 @@ export async function* chatEvents(engine: Engine, scheduled: Scheduled, places: 
 	}
 	const result = await generation;
 	const stats = await withReasoningTokens(engine, model.id, result);
-	yield { type: "done", text: result.text, ...(result.reasoning ? { reasoning: result.reasoning } : {}), stats };
+	yield {
+		type: "done",
+		text: result.text,
+		...(result.reasoning ? { reasoning: result.reasoning } : {}),
+		stats,
+		...(sources.length ? { sources } : {}),
+	};
 }
 
 /**

@@ -1,13 +1,15 @@
 import { Hono } from "hono";
 import { type CompareEvent, CompareRequest } from "../../../api/native/NativeCompare.js";
+import { AttachmentStore } from "../../../chats/AttachmentStore.js";
 import { readSetting } from "../../../config/settings.js";
+import { groundDocuments } from "../../../studio/groundDocuments.js";
 import { abortOnDisconnect } from "../../abortOnDisconnect.js";
 import { readJson } from "../../readJson.js";
 import type { ServerContext } from "../../ServerContext.js";
 import { toHttpError } from "../../toHttpError.js";
 import { chatEvents } from "./chatEvents.js";
-import { inlineNativeAttachments } from "./inlineNativeAttachments.js";
 import { QueuePlaces } from "./QueuePlaces.js";
+import { readNativeAttachments } from "./readNativeAttachments.js";
 import { sendEvents } from "./sendEvents.js";
 
 /**
@@ -21,8 +23,17 @@ export function compareRoute(ctx: ServerContext): Hono {
 	app.post("/hearth/compare", async (c) => {
 		const request = CompareRequest.parse(await readJson(c));
 		const { columns, ttlSeconds } = request;
-		const messages = await inlineNativeAttachments(request.messages, readSetting("maxAttachmentMb", ctx.env) * 2 ** 20);
 		const keys = await Promise.all(columns.map(async (column) => (await ctx.store.resolve(column.model)).key));
+		// Attachments are placed once for all columns, by the first column's model.
+		const read = await readNativeAttachments(
+			request.messages,
+			readSetting("maxAttachmentMb", ctx.env) * 2 ** 20,
+			new AttachmentStore(ctx.store.home),
+		);
+		const { messages, sources } = await groundDocuments(ctx.scheduler, keys[0] as string, read, {
+			embeddingModel: readSetting("embeddingModel", ctx.env),
+			home: ctx.store.home,
+		});
 		const models = [...new Set(keys)];
 		const perTurn = Math.max(1, ctx.settings.maxModels);
 		const turnOf = (column: number) => Math.floor(models.indexOf(keys[column] as string) / perTurn);
@@ -38,7 +49,7 @@ export function compareRoute(ctx: ServerContext): Hono {
 					{ ...sampling, messages },
 					{ signal: abort.signal, ttlSeconds, onQueued: (position) => places.tell(position) },
 				);
-				for await (const event of chatEvents(ctx.scheduler.engine, scheduled, places)) yield { column: index, ...event };
+				for await (const event of chatEvents(ctx.scheduler.engine, scheduled, places, sources)) yield { column: index, ...event };
 			} catch (error) {
 				if (abort.signal.aborted) return;
 				const http = toHttpError(error);
