@@ -301,6 +301,11 @@ export interface Engine {
 	nextTokenProbabilities(id: string, prompt: string, tokens: number[]): Promise<number[]>;
 	/** KV cache cells holding tokens now, over all of the model's sequences, and how many it has. */
 	kvCacheUse(id: string): Promise<KvCacheUse>;
+	/**
+	 * GPU memory in use by the model's runner (weights, KV cache, buffers: llama.cpp allocates them
+	 * at load, so this is also its peak); undefined on the CPU or for an engine that cannot tell.
+	 */
+	vramUsedBytes?(id: string): Promise<number | undefined>;
 	/** Called when a model leaves memory, asked or not (`reason` says which). */
 	onUnload(listener: (id: string, reason: "requested" | "crashed") => void): () => void;
 	/** The backend and versions, for fit verdicts and status pages; may probe the hardware once. */

@@ -120,6 +120,7 @@ export async function measureSetting(
 			);
 			reps.push(repResult((await Promise.all(streams)).map((r) => r.stats)));
 		}
+		const vram = await engine.vramUsedBytes?.(BENCH_ID);
 		// What the engine made of the setting: its defaults filled in, the context capped at the model's.
 		const batch = loaded.batchSize ?? setting.batch;
 		const measured: BenchSetting = {
@@ -137,6 +138,7 @@ export async function measureSetting(
 			tgTokensPerSecond: spread(reps.map((r) => r.tg)).median,
 			ttftMs: spread(reps.map((r) => r.ttftMs)).median,
 			peakRssBytes: peakRssBytes(loaded.pid),
+			...(vram === undefined ? {} : { peakVramBytes: vram }),
 			reps: work.reps,
 			spread: {
 				ppTokensPerSecond: spread(reps.map((r) => r.pp)),

@@ -28,6 +28,7 @@ describe("hearth bench", () => {
 			expect(run.tgTokensPerSecond).toBeGreaterThan(0);
 			expect(run.loadMs).toBeGreaterThan(0);
 			expect(run.peakRssBytes).toBeGreaterThan(10 * 2 ** 20);
+			expect(run.peakVramBytes).toBeUndefined(); // no GPU here
 			for (const s of Object.values(run.spread)) {
 				expect(s.min).toBeLessThanOrEqual(s.median);
 				expect(s.median).toBeLessThanOrEqual(s.max);

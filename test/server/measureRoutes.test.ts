@@ -10,7 +10,8 @@ import { type FakeServer, startFakeServer } from "../fixtures/startFakeServer.js
 let server: FakeServer;
 
 beforeAll(async () => {
-	server = await startFakeServer({ engine: { tokenDelayMs: 1 } });
+	// As on a GPU: the runner reports the VRAM it holds.
+	server = await startFakeServer({ engine: { tokenDelayMs: 1, vramBytes: 3 * 2 ** 30 } });
 });
 afterAll(() => server.close());
 
@@ -42,6 +43,7 @@ describe("POST /hearth/bench", () => {
 		if (done?.type !== "done") throw new Error(`no report: ${JSON.stringify(done)}`);
 		expect(done.report).toMatchObject({ model: PHI3_KEY, promptTokens: 256, generatedTokens: 32 });
 		expect(done.report.runs).toHaveLength(1);
+		expect(done.report.runs[0]?.peakVramBytes).toBe(3 * 2 ** 30);
 		// Measured as the kernels are: no drafting, and no kept KV state evaluating a prompt for it.
 		expect(server.engine.loads.at(-1)?.options).toMatchObject({ promptLookup: false, keepKvStates: false });
 		const runs = (

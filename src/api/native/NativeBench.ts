@@ -32,6 +32,8 @@ export const BenchRun = BenchSetting.extend({
 	ttftMs: z.number(),
 	/** The runner process's peak resident memory (Linux), after the runs. */
 	peakRssBytes: z.number().optional(),
+	/** GPU memory the runner used, on a GPU (llama.cpp allocates it at load, so it is the peak). */
+	peakVramBytes: z.number().optional(),
 	reps: z.number().int().min(1),
 	spread: z.object({ ppTokensPerSecond: Spread, tgTokensPerSecond: Spread, ttftMs: Spread }),
 });

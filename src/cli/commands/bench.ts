@@ -100,6 +100,7 @@ function formatReport(report: BenchReport): string {
 			.map(([k, v]) => `${k} ${v}`)
 			.join(", ")}\n` +
 		`prompt ${report.promptTokens} tokens, ${report.generatedTokens} generated, median of ${report.runs[0]?.reps ?? 0}\n\n`;
+	const onGpu = report.runs.some((r) => r.peakVramBytes !== undefined);
 	const rows = report.runs.map((r) => [
 		String(r.threads),
 		String(r.ctx),
@@ -112,9 +113,14 @@ function formatReport(report: BenchReport): string {
 		r.tgTokensPerSecond.toFixed(1),
 		`${Math.round(r.ttftMs)} ms`,
 		r.peakRssBytes === undefined ? "–" : formatBytes(r.peakRssBytes),
+		// On a GPU only: the column is left out on the CPU.
+		...(onGpu ? [r.peakVramBytes === undefined ? "–" : formatBytes(r.peakVramBytes)] : []),
 	]);
 	const table = formatTable(
-		["THREADS", "CTX", "BATCH", "FLASH", "KV", "PARALLEL", "LOAD", "PP TOK/S", "TG TOK/S", "TTFT", "PEAK RSS"],
+		[
+			...["THREADS", "CTX", "BATCH", "FLASH", "KV", "PARALLEL", "LOAD", "PP TOK/S", "TG TOK/S", "TTFT", "PEAK RSS"],
+			...(onGpu ? ["VRAM"] : []),
+		],
 		rows,
 	);
 	return head + table + (report.tune ? formatTune(report.tune, report.runs) : "");

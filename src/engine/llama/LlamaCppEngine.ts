@@ -155,6 +155,10 @@ export class LlamaCppEngine implements Engine {
 		return reply.probabilities;
 	}
 
+	async vramUsedBytes(id: string): Promise<number | undefined> {
+		return (await this.get(id).client.request<"vram">({ type: "vram" })).usedBytes;
+	}
+
 	async kvCacheUse(id: string): Promise<KvCacheUse> {
 		return (await this.get(id).client.request<"kvUse">({ type: "kvUse" })).use;
 	}

@@ -249,6 +249,12 @@ export class RunnerModel {
 		return await context.rankAll(query, documents);
 	}
 
+	/** GPU memory this process uses (it holds one model); undefined on the CPU. */
+	async vramUsedBytes(): Promise<number | undefined> {
+		if (this.llama.gpu === false) return undefined;
+		return (await this.llama.getVramState()).used;
+	}
+
 	/** Tokens the sequences hold (a free one keeps its last conversation's), of their whole capacity. */
 	kvCacheUse(): KvCacheUse {
 		const used = this.sequences.all.reduce((sum, sequence) => sum + sequence.nextTokenIndex, 0);

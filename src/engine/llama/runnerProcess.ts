@@ -129,6 +129,9 @@ async function handle(request: RunnerRequest): Promise<void> {
 			case "kvUse":
 				send({ type: "kvUse", id, use: model.kvCacheUse() });
 				return;
+			case "vram":
+				send({ type: "vram", id, usedBytes: await model.vramUsedBytes() });
+				return;
 			case "nextTokens": {
 				const probabilities = await model.nextTokenProbabilities(request.prompt, request.tokens);
 				send({ type: "nextTokenProbabilities", id, probabilities });

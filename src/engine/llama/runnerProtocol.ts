@@ -68,6 +68,7 @@ export type RunnerRequest =
 	| { type: "rank"; id: number; query: string; documents: string[] }
 	| { type: "nextTokens"; id: number; prompt: string; tokens: number[] }
 	| { type: "kvUse"; id: number }
+	| { type: "vram"; id: number }
 	| { type: "shutdown" };
 
 export type RunnerLoaded = Omit<LoadedModel, "id" | "path" | "pid" | "loadTimeMs"> & {
@@ -98,5 +99,6 @@ export type RunnerReply =
 	| { type: "ranking"; id: number; scores: number[] }
 	| { type: "nextTokenProbabilities"; id: number; probabilities: number[] }
 	| { type: "kvUse"; id: number; use: KvCacheUse }
+	| { type: "vram"; id: number; usedBytes?: number }
 	| { type: "failed"; id: number; error: RunnerErrorPayload }
 	| { type: "log"; level: LogLevel; message: string };

@@ -251,7 +251,13 @@ function BenchResult({ report }: { report: Pick<BenchReport, "runs" | "tune"> })
 							title="Peak runner memory per setting"
 							unit="MiB"
 							labels={labels}
-							series={[{ label: "peak RSS", values: report.runs.map((r) => (r.peakRssBytes ?? 0) / 2 ** 20) }]}
+							series={[
+								{ label: "peak RSS", values: report.runs.map((r) => (r.peakRssBytes ?? 0) / 2 ** 20) },
+								// On a GPU: the memory that decides what fits there.
+								...(report.runs.some((r) => r.peakVramBytes !== undefined)
+									? [{ label: "VRAM", values: report.runs.map((r) => (r.peakVramBytes ?? 0) / 2 ** 20) }]
+									: []),
+							]}
 						/>
 					)}
 				</div>
