@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { NativeChatEvent, type NativeChatRequest } from "./native/NativeChat.js";
-import { Conversation, ConversationExport, type NewMessage, StoredMessage } from "./native/NativeChats.js";
+import { AttachmentRef, Conversation, ConversationExport, type NewMessage, StoredMessage } from "./native/NativeChats.js";
 import { CompareEvent, type CompareRequest } from "./native/NativeCompare.js";
 import { type DownloadRequest, DownloadView, HubModelView, RepoFilesView } from "./native/NativeHub.js";
 import {
@@ -132,6 +132,16 @@ export class HearthClient {
 		return this.events("POST", "/hearth/chat", request, NativeChatEvent, signal);
 	}
 
+	/**
+	 * Sends a file to be read and kept (POST /hearth/attachments): its reference, with its length in
+	 * `model`'s tokens when a model is named, for a chat message to carry.
+	 */
+	async uploadAttachment(file: Blob & { name: string }, model?: string): Promise<AttachmentRef> {
+		const query = `name=${encodeURIComponent(file.name)}${model ? `&model=${encodeURIComponent(model)}` : ""}`;
+		const response = await this.request("POST", `/hearth/attachments?${query}`, file);
+		return AttachmentRef.parse(await response.json());
+	}
+
 	private get<T extends z.ZodType>(path: string, schema: T): Promise<z.infer<T>> {
 		return this.send("GET", path, undefined, schema);
 	}
@@ -180,10 +190,13 @@ export class HearthClient {
 			response = await fetch(`${this.baseUrl}${path}`, {
 				method,
 				headers: {
-					...(body === undefined ? {} : { "content-type": "application/json" }),
+					// A file goes as itself, with its own media type; anything else as JSON.
+					...(body === undefined
+						? {}
+						: { "content-type": body instanceof Blob ? body.type || "application/octet-stream" : "application/json" }),
 					...(key ? { authorization: `Bearer ${key}` } : {}),
 				},
-				body: body === undefined ? undefined : JSON.stringify(body),
+				body: body === undefined ? undefined : body instanceof Blob ? body : JSON.stringify(body),
 				signal,
 			});
 		} catch (error) {

@@ -36,8 +36,6 @@ export interface Grounded {
 const CHUNKING = `chars-${CHUNK_CHARS}-v1`;
 /** At most this many passages: beyond them a small model loses the thread. */
 const MAX_PASSAGES = 8;
-/** Tokens a chat template adds around each message, at most, in the templates Hearth has met. */
-const TEMPLATE_TOKENS_PER_MESSAGE = 8;
 
 /**
  * Puts a chat's attached documents into its prompt. Documents that fit the model's context beside
@@ -64,16 +62,15 @@ export async function groundDocuments(
 		);
 	if (attached.length === 0) return { messages: messages.map((m) => m.message), sources: [] };
 
-	const { budget, documentTokens } = await scheduler.use(chatModel, { signal: options.signal }, async (model) => {
-		const count = (text: string) => scheduler.engine.countTokens(model.id, text);
-		let conversation = 0;
-		for (const { message } of messages) conversation += (await count(message.content)) + TEMPLATE_TOKENS_PER_MESSAGE;
-		let documents = 0;
-		for (const { document } of attached) documents += await count(documentBlock(document));
+	// Measured as the model will read it: the chat template rendered and tokenized.
+	const { budget, wholeTokens, context } = await scheduler.use(chatModel, { signal: options.signal }, async (model) => {
+		const tokens = async (list: ChatMessage[]) => (await scheduler.engine.renderChat(model.id, list)).tokens.length;
 		const answer = options.answerTokens ?? Math.min(1024, Math.floor(model.contextLength / 4));
-		return { budget: model.contextLength - conversation - answer, documentTokens: documents };
+		const room = model.contextLength - answer;
+		return { budget: room - (await tokens(messages.map((m) => m.message))), wholeTokens: await tokens(whole()), context: room };
 	});
-	if (documentTokens <= budget) return { messages: whole(), sources: [] };
+	if (wholeTokens <= context) return { messages: whole(), sources: [] };
+	const documentTokens = wholeTokens - (context - budget);
 
 	const names = attached.map((a) => a.document.name).join(", ");
 	if (!options.embeddingModel)
@@ -110,18 +107,41 @@ export async function groundDocuments(
 			.sort((a, b) => b.score - a.score);
 	});
 
-	// The nearest passages that fit, counted in the chat model's own tokens.
-	const chosen = await scheduler.use(chatModel, { signal: options.signal }, async (model) => {
+	const place = (picked: typeof ranked): ChatMessage[] => {
+		const byDocument = new Map<number, DocumentChunk[]>();
+		for (const { d, chunk } of picked) byDocument.set(d, [...(byDocument.get(d) ?? []), chunk]);
+		let next = 0;
+		return messages.map(({ message, documents }) => {
+			const blocks = documents.flatMap((a) => {
+				const d = next++;
+				const passages = byDocument.get(d);
+				return passages ? [passagesBlock(a.document, passages, chunks[d]?.length ?? 0)] : [];
+			});
+			return documents.length === 0 ? message : withBlocks(message, blocks);
+		});
+	};
+	// The nearest passages that fit, each costed as a block of its own (an overestimate: the
+	// document's wrapper counts once per passage), then the prompt rendered to check; the least
+	// similar passage goes while it does not fit.
+	const { chosen, grounded } = await scheduler.use(chatModel, { signal: options.signal }, async (model) => {
 		const picked: typeof ranked = [];
 		let used = 0;
 		for (const candidate of ranked.slice(0, MAX_PASSAGES * 2)) {
 			if (picked.length === MAX_PASSAGES) break;
-			const tokens = await scheduler.engine.countTokens(model.id, candidate.chunk.text);
-			if (used + tokens + 16 > budget) continue;
-			used += tokens + 16;
+			const document = attached[candidate.d]?.document;
+			if (!document) continue;
+			const block = passagesBlock(document, [candidate.chunk], chunks[candidate.d]?.length ?? 0);
+			const tokens = await scheduler.engine.countTokens(model.id, block);
+			if (used + tokens > budget) continue;
+			used += tokens;
 			picked.push(candidate);
 		}
-		return picked;
+		for (;;) {
+			const prompt = place(picked);
+			if (picked.length === 0 || (await scheduler.engine.renderChat(model.id, prompt)).tokens.length <= context)
+				return { chosen: picked, grounded: prompt };
+			picked.pop();
+		}
 	});
 	if (chosen.length === 0)
 		throw new DocumentError(
@@ -129,17 +149,6 @@ export async function groundDocuments(
 			`${names}: not one passage fits in the room the conversation leaves in the context; start a new chat or load the model with a longer context`,
 		);
 
-	const byDocument = new Map<number, DocumentChunk[]>();
-	for (const { d, chunk } of chosen) byDocument.set(d, [...(byDocument.get(d) ?? []), chunk]);
-	let next = 0;
-	const grounded = messages.map(({ message, documents }) => {
-		const blocks = documents.flatMap((a) => {
-			const d = next++;
-			const passages = byDocument.get(d);
-			return passages ? [passagesBlock(a.document, passages, chunks[d]?.length ?? 0)] : [];
-		});
-		return documents.length === 0 ? message : withBlocks(message, blocks);
-	});
 	const sources: DocumentSource[] = chosen.map(({ d, chunk, score }) => ({
 		document: attached[d]?.document.name ?? "",
 		passage: chunk.index + 1,

@@ -15,4 +15,6 @@ export interface ChatSettings {
 	stop: string;
 	seed: string;
 	overflow: NonNullable<NativeChatRequest["contextOverflowPolicy"]>;
+	/** Embedding model for attachments longer than the context; blank: the server's (HEARTH_EMBEDDING_MODEL). */
+	embeddingModel?: string;
 }

@@ -1,4 +1,6 @@
+import type { DocumentSource } from "../../../src/api/native/NativeChat.js";
 import type { StoredMessage } from "../../../src/api/native/NativeChats.js";
+import { formatBytes } from "../api.js";
 import { Markdown } from "../Markdown.js";
 import { Reasoning } from "./Reasoning.js";
 import { statsLine } from "./statsLine.js";
@@ -52,7 +54,22 @@ export function MessageBubble({
 			) : (
 				<p className="plain">{message.content}</p>
 			)}
+			{message.attachments && message.attachments.length > 0 && (
+				<ul className="attachments" aria-label="Attached files">
+					{message.attachments.map((a) => (
+						<li key={a.hash} className="attachment">
+							<span className="name">{a.name}</span>{" "}
+							<span className="muted">
+								{formatBytes(a.size)}
+								{a.pages ? ` · ${a.pages} pages` : ""}
+								{a.tokens !== undefined ? ` · ${a.tokens} tokens` : ""}
+							</span>
+						</li>
+					))}
+				</ul>
+			)}
 			{message.stats && <p className="stats">{statsLine(message.stats)}</p>}
+			{message.sources && message.sources.length > 0 && <Sources sources={message.sources} />}
 			<div className="message-actions">
 				{onEdit && (
 					<button type="button" onClick={onEdit}>
@@ -74,5 +91,26 @@ export function MessageBubble({
 				)}
 			</div>
 		</li>
+	);
+}
+
+/** The passages of long attachments an answer was given, most similar to the question first. */
+function Sources({ sources }: { sources: DocumentSource[] }) {
+	return (
+		<details className="sources">
+			<summary>
+				Sources: {sources.length} passage{sources.length === 1 ? "" : "s"} of{" "}
+				{[...new Set(sources.map((s) => s.document))].join(", ")}
+			</summary>
+			<ol aria-label="Sources">
+				{sources.map((s) => (
+					<li key={`${s.document}:${s.passage}`}>
+						{s.document}, passage {s.passage} of {s.passages}
+						{s.page === undefined ? "" : `, page ${s.page}`} <span className="muted">(similarity {s.score.toFixed(2)})</span>
+						<blockquote>{s.text}</blockquote>
+					</li>
+				))}
+			</ol>
+		</details>
 	);
 }

@@ -1,8 +1,11 @@
+import type { LocalModelView } from "../../../src/api/native/NativeModels.js";
 import type { ChatSettings } from "./ChatSettings.js";
 
 const FIELDS = ["temperature", "topP", "topK", "minP", "repeatPenalty", "maxTokens", "seed", "stop"] as const;
 
 interface SamplingSettingsProps {
+	/** Models the embedding model may be chosen from. */
+	models: LocalModelView[];
 	system: string;
 	onSystem: (system: string) => void;
 	settings: ChatSettings;
@@ -10,7 +13,7 @@ interface SamplingSettingsProps {
 }
 
 /** The system prompt and sampling fields, folded away: most chats never touch them. */
-export function SamplingSettings({ system, onSystem, settings, onSettings }: SamplingSettingsProps) {
+export function SamplingSettings({ models, system, onSystem, settings, onSettings }: SamplingSettingsProps) {
 	return (
 		<details className="settings">
 			<summary>System prompt and sampling</summary>
@@ -33,6 +36,21 @@ export function SamplingSettings({ system, onSystem, settings, onSettings }: Sam
 					</label>
 				))}
 			</div>
+			<label>
+				Embedding model for long documents{" "}
+				<select
+					aria-label="Embedding model"
+					value={settings.embeddingModel ?? ""}
+					onChange={(e) => onSettings({ ...settings, embeddingModel: e.target.value })}
+				>
+					<option value="">the server's (HEARTH_EMBEDDING_MODEL)</option>
+					{models.map((m) => (
+						<option key={m.key} value={m.key}>
+							{m.shortKey}
+						</option>
+					))}
+				</select>
+			</label>
 		</details>
 	);
 }

@@ -22,8 +22,14 @@ export function chatRequest({
 		model,
 		messages: [
 			...(system ? [{ role: "system" as const, content: system }] : []),
-			...history.map((m) => ({ role: m.role, content: m.content })),
+			...history.map((m) => ({
+				role: m.role,
+				content: m.content,
+				// Kept files go by hash: the server reads them from HEARTH_HOME/attachments.
+				...(m.attachments?.length ? { attachments: m.attachments.map(({ name, mime, hash }) => ({ name, mime, hash })) } : {}),
+			})),
 		],
+		embeddingModel: settings.embeddingModel || undefined,
 		temperature: optionalNumber(settings.temperature),
 		topP: optionalNumber(settings.topP),
 		topK: optionalNumber(settings.topK),

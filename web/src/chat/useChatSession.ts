@@ -1,6 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import { type GenerationStats, stoppedByClient } from "../../../src/api/native/NativeChat.js";
-import { type Conversation, ConversationExport, type StoredMessage } from "../../../src/api/native/NativeChats.js";
+import { type DocumentSource, type GenerationStats, stoppedByClient } from "../../../src/api/native/NativeChat.js";
+import {
+	type AttachmentRef,
+	type Conversation,
+	ConversationExport,
+	type StoredMessage,
+} from "../../../src/api/native/NativeChats.js";
 import type { LocalModelView } from "../../../src/api/native/NativeModels.js";
 import { api, errorText } from "../api.js";
 import type { ChatSettings } from "./ChatSettings.js";
@@ -142,6 +147,7 @@ export function useChatSession() {
 		let text = "";
 		let reasoning = "";
 		let stats: GenerationStats | undefined;
+		let sources: DocumentSource[] | undefined;
 		try {
 			for await (const event of api.chat(chatRequest({ model, system, settings, history }), abort.signal)) {
 				if (event.type === "queued") setStreaming({ text, reasoning, queuePosition: event.position });
@@ -158,7 +164,10 @@ export function useChatSession() {
 					text += event.text;
 					setStreaming({ text, reasoning });
 				}
-				if (event.type === "done") stats = event.stats;
+				if (event.type === "done") {
+					stats = event.stats;
+					sources = event.sources;
+				}
 				if (event.type === "error") throw new Error(event.error.message);
 			}
 		} catch (e) {
@@ -175,6 +184,7 @@ export function useChatSession() {
 					content: text,
 					reasoning: reasoning || undefined,
 					stats,
+					sources,
 				});
 				setMessages((m) => [...m, saved]);
 			}
@@ -187,7 +197,7 @@ export function useChatSession() {
 	};
 
 	/** Sends `text` as the next user message, creating the conversation on the first one. */
-	const send = async (text: string) => {
+	const send = async (text: string, attachments: AttachmentRef[] = []) => {
 		if (!text || streaming !== undefined || !model) return;
 		let conversation = current;
 		if (!conversation) {
@@ -199,7 +209,11 @@ export function useChatSession() {
 			});
 			setCurrent(conversation);
 		} else await api.updateChat(conversation.id, { model, systemPrompt: system || undefined, settings: { ...settings } });
-		const saved = await api.appendMessage(conversation.id, { role: "user", content: text });
+		const saved = await api.appendMessage(conversation.id, {
+			role: "user",
+			content: text,
+			...(attachments.length ? { attachments } : {}),
+		});
 		const history = [...messages, saved];
 		setMessages(history);
 		await answer(conversation, history);

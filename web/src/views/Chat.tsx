@@ -59,7 +59,13 @@ export function Chat() {
 				)}
 				{!comparing && (
 					<>
-						<SamplingSettings system={chat.system} onSystem={chat.setSystem} settings={settings} onSettings={chat.setSettings} />
+						<SamplingSettings
+							models={chat.models}
+							system={chat.system}
+							onSystem={chat.setSystem}
+							settings={settings}
+							onSettings={chat.setSettings}
+						/>
 						{chat.error && <p className="error">{chat.error}</p>}
 						<MessageList
 							messages={chat.messages}
@@ -75,7 +81,7 @@ export function Chat() {
 						<Composer
 							model={chat.model}
 							streaming={chat.streaming !== undefined}
-							onSend={(text) => void chat.send(text)}
+							onSend={(text, attachments) => void chat.send(text, attachments)}
 							onStop={chat.stop}
 						/>
 					</>
