@@ -45,7 +45,7 @@ describe.skipIf(!hasChromium)("a thinking model in the web UI", () => {
 
 	it("shows the reasoning collapsed above the answer, opens it, and shows it again when the chat is reopened", async () => {
 		const chat = chatPage(page);
-		await expect.poll(() => page.getByLabel("Model").inputValue(), { timeout: 10_000 }).toBe(THINKER_KEY);
+		await expect.poll(() => page.getByLabel("Model", { exact: true }).inputValue(), { timeout: 10_000 }).toBe(THINKER_KEY);
 		await chat.setMaxTokens("16");
 		await chat.ask("where is taiwan");
 

@@ -80,7 +80,7 @@ describe.skipIf(!hasChromium)("web UI in a real browser", () => {
 		hub.faults.clear();
 
 		await tab("Chat");
-		await expect.poll(() => page.getByLabel("Model").inputValue(), { timeout: 10_000 }).toBe(KEY);
+		await expect.poll(() => page.getByLabel("Model", { exact: true }).inputValue(), { timeout: 10_000 }).toBe(KEY);
 		await page.getByRole("button", { name: "Load", exact: true }).click();
 		const progress = page.getByRole("status", { name: "Model load progress" });
 		await expect.poll(() => progress.count()).toBe(1);

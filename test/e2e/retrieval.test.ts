@@ -69,7 +69,7 @@ const attach = (name: string, data: Uint8Array | string, mime = "text/plain") =>
 });
 const sourcesOf = (events: NativeChatEvent[]): DocumentSource[] => {
 	const done = events.find((e) => e.type === "done");
-	if (!done || done.type !== "done") throw new Error(`no done event: ${JSON.stringify(events.at(-1))}`);
+	if (done?.type !== "done") throw new Error(`no done event: ${JSON.stringify(events.at(-1))}`);
 	return done.sources ?? [];
 };
 

@@ -54,7 +54,9 @@ export function Composer({ model, streaming, onSend, onStop }: ComposerProps) {
 		onSend(text, refs);
 	};
 	return (
-		<div
+		// A drop target for files; the controls inside are what the keyboard reaches.
+		<section
+			aria-label="New message"
 			className={`composer${dragging ? " dragging" : ""}`}
 			onDragOver={(e) => {
 				if (!e.dataTransfer.types.includes("Files")) return;
@@ -143,6 +145,6 @@ export function Composer({ model, streaming, onSend, onStop }: ComposerProps) {
 					</button>
 				)}
 			</div>
-		</div>
+		</section>
 	);
 }
