@@ -4,6 +4,7 @@ import type { ResponseStore } from "../chats/ResponseStore.js";
 import type { Scheduler } from "../engine/Scheduler.js";
 import type { DownloadManager } from "../hub/DownloadManager.js";
 import type { HubClient } from "../hub/HubClient.js";
+import type { McpServers } from "../mcp/McpServers.js";
 import type { ModelStore } from "../models/ModelStore.js";
 import type { Machine } from "../studio/Machine.js";
 import type { Metrics } from "./Metrics.js";
@@ -24,6 +25,8 @@ export interface ServerContext {
 	chats: ChatStore;
 	/** Stored responses of the Responses API (/v1/responses), in the same hearth.db. */
 	responses: ResponseStore;
+	/** The MCP servers of $HEARTH_HOME/mcp.json, started when first used. */
+	mcp: McpServers;
 	/** Marks responses (system_fingerprint) and /api/version. */
 	version: string;
 	/** Settings the server runs with, for the native API's status. */

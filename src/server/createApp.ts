@@ -11,6 +11,7 @@ import { compareRoute } from "./routes/native/compareRoute.js";
 import { conversationRoutes } from "./routes/native/conversationRoutes.js";
 import { downloadRoutes } from "./routes/native/downloadRoutes.js";
 import { hubRoutes } from "./routes/native/hubRoutes.js";
+import { mcpRoutes } from "./routes/native/mcpRoutes.js";
 import { measureRoutes } from "./routes/native/measureRoutes.js";
 import { modelRoutes } from "./routes/native/modelRoutes.js";
 import { settingsRoutes } from "./routes/native/settingsRoutes.js";
@@ -102,6 +103,7 @@ export function createApp(ctx: ServerContext, options: AppOptions): Hono {
 	app.route("/", measureRoutes(ctx));
 	app.route("/", conversationRoutes(ctx));
 	app.route("/", attachmentRoutes(ctx));
+	app.route("/", mcpRoutes(ctx));
 	app.route("/", webUiRoutes());
 	return app;
 }

@@ -13,6 +13,8 @@ import { LlamaCppEngine } from "../engine/llama/LlamaCppEngine.js";
 import { Scheduler } from "../engine/Scheduler.js";
 import { DownloadManager } from "../hub/DownloadManager.js";
 import { HubClient } from "../hub/HubClient.js";
+import { readMcpConfig } from "../mcp/McpConfig.js";
+import { McpServers } from "../mcp/McpServers.js";
 import { ModelStore } from "../models/ModelStore.js";
 import { saveEngineInfo } from "../studio/cachedEngineInfo.js";
 import { describeMachine } from "../studio/Machine.js";
@@ -180,6 +182,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 	// Created once the port is known (it may have been 0): the Host check compares against it.
 	const downloads = new DownloadManager(hub, store.modelsDir, { stallSeconds: setting("downloadStallSeconds") });
 	metrics = new Metrics(scheduler, downloads);
+	// Read again at each first use, so an edit of mcp.json applies once its servers are reset.
+	const mcp = new McpServers(() => readMcpConfig(store.home), { onLog: (level, message) => log.write(level, "mcp", message) });
 	app = createApp(
 		{
 			scheduler,
@@ -191,6 +195,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 			metrics,
 			chats,
 			responses,
+			mcp,
 			version: `hearth-${VERSION}`,
 			settings: {
 				host,
@@ -245,8 +250,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 						idle = resolve;
 						setTimeout(resolve, grace).unref();
 					});
-				// Whatever still runs is stopped with its model.
-				await engine.dispose();
+				// Whatever still runs is stopped with its model; MCP servers' processes with the server.
+				await Promise.all([engine.dispose(), mcp.close()]);
 				chats.close();
 				responses.close();
 				claim.release();

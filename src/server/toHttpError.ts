@@ -14,6 +14,7 @@ import { ServerBusyError } from "../engine/errors/ServerBusyError.js";
 import { UnsupportedKvCacheTypeError } from "../engine/errors/UnsupportedKvCacheTypeError.js";
 import { NoSuchHubFileError } from "../hub/chooseHubFile.js";
 import { HubError } from "../hub/errors/HubError.js";
+import { McpConfigError } from "../mcp/McpConfig.js";
 import { AmbiguousModelError } from "../models/AmbiguousModelError.js";
 import { InvalidModelFileError } from "../models/InvalidModelFileError.js";
 import { ModelFileNotFoundError } from "../models/ModelFileNotFoundError.js";
@@ -46,6 +47,7 @@ export function toHttpError(error: unknown): HttpError {
 	if (error instanceof InvalidSchemaError) return new HttpError(400, error.message, "invalid_schema", "response_format");
 	if (error instanceof NotARerankerError) return new HttpError(400, error.message, "model_not_reranker", "model");
 	if (error instanceof DraftModelMismatchError) return new HttpError(400, error.message, "draft_model_mismatch", "draft");
+	if (error instanceof McpConfigError) return new HttpError(400, error.message, error.code);
 	if (error instanceof UnsupportedKvCacheTypeError)
 		return new HttpError(400, error.message, "unsupported_kv_cache_type", "kvCacheType");
 	if (error instanceof RangeError) return new HttpError(400, error.message, "invalid_value");

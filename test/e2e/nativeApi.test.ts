@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HearthClient } from "../../src/api/HearthClient.js";
 import type { NativeChatEvent } from "../../src/api/native/NativeChat.js";
 import { type RunningServer, startServer } from "../../src/server/startServer.js";
+import { isAlive } from "../fixtures/isAlive.js";
 import { PHI3_KEY, serverHome } from "../fixtures/serverHome.js";
 
 // The native API's chat on a real generated GGUF: a model in its own runner process, loaded,
@@ -15,14 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const alive = (pid: number) => {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
-};
+const alive = isAlive;
 
 describe("the native API through its typed client, on a real model", () => {
 	it("loads a model into a runner process, chats as events with llama.cpp's stats, and unloads it", async () => {
