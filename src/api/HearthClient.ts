@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { NativeChatEvent, type NativeChatRequest } from "./native/NativeChat.js";
+import { NativeChatEvent, type NativeChatRequest, type ToolApprovalRequest } from "./native/NativeChat.js";
 import { AttachmentRef, Conversation, ConversationExport, type NewMessage, StoredMessage } from "./native/NativeChats.js";
 import { CompareEvent, type CompareRequest } from "./native/NativeCompare.js";
 import { type DownloadRequest, DownloadView, HubModelView, RepoFilesView } from "./native/NativeHub.js";
@@ -126,6 +126,9 @@ export class HearthClient {
 	downloadEvents(signal?: AbortSignal): AsyncGenerator<DownloadView> {
 		return this.events("GET", "/hearth/downloads/events", undefined, DownloadView, signal);
 	}
+
+	/** The user's word on a tool call a chat waits for. */
+	approveToolCall = (request: ToolApprovalRequest) => this.send("POST", "/hearth/chat/approvals", request, undefined);
 
 	/** A chat answer as events: start, reasoning and fragments, then done with stats (or an error event). */
 	chat(request: NativeChatRequest, signal?: AbortSignal): AsyncGenerator<NativeChatEvent> {

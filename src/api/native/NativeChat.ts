@@ -50,6 +50,11 @@ export const NativeChatRequest = z.object({
 		.optional(),
 	contextOverflowPolicy: ContextOverflowPolicy.optional(),
 	ttlSeconds: z.number().int().min(0).optional(),
+	/**
+	 * Offer the model the tools of mcp.json's enabled MCP servers; each call waits for approval
+	 * (tool_call events). Needs an API key on the server, or the web UI (a same-origin browser request).
+	 */
+	mcpTools: z.boolean().optional(),
 	/** Embedding model that finds the passages of attachments too long for the context; default HEARTH_EMBEDDING_MODEL. */
 	embeddingModel: z.string().min(1).optional(),
 });
@@ -116,9 +121,39 @@ export const NativeChatEvent = z.discriminatedUnion("type", [
 		stats: GenerationStats,
 		sources: z.array(DocumentSource).optional(),
 	}),
+	/**
+	 * The model calls a tool of an MCP server. `approval`: the id to answer at POST
+	 * /hearth/chat/approvals before it runs; absent when the tool was allowed always.
+	 */
+	z.object({
+		type: z.literal("tool_call"),
+		id: z.string(),
+		server: z.string(),
+		tool: z.string(),
+		arguments: z.string(),
+		approval: z.string().optional(),
+	}),
+	/** What the call gave back (cut and marked past 64 KiB), or why it did not run; the model then goes on. */
+	z.object({
+		type: z.literal("tool_result"),
+		id: z.string(),
+		text: z.string(),
+		isError: z.boolean(),
+		truncated: z.boolean(),
+		denied: z.boolean(),
+	}),
 	z.object({ type: z.literal("error"), error: z.object({ message: z.string(), code: z.string() }) }),
 ]);
 export type NativeChatEvent = z.infer<typeof NativeChatEvent>;
+
+/** POST /hearth/chat/approvals: the user's word on a tool call a chat waits for. */
+export const ToolApprovalRequest = z.object({
+	approval: z.string().min(1),
+	decision: z.enum(["once", "always", "deny"]),
+});
+export type ToolApprovalRequest = z.infer<typeof ToolApprovalRequest>;
+/** Run a tool call this once, run its tool without asking again, or not at all. */
+export type ToolDecision = ToolApprovalRequest["decision"];
 
 /**
  * Stats for an answer the client stopped itself: closing the stream stops the server's

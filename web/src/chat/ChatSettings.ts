@@ -17,4 +17,6 @@ export interface ChatSettings {
 	overflow: NonNullable<NativeChatRequest["contextOverflowPolicy"]>;
 	/** Embedding model for attachments longer than the context; blank: the server's (HEARTH_EMBEDDING_MODEL). */
 	embeddingModel?: string;
+	/** Offer the model the tools of the server's MCP servers (mcp.json). */
+	mcpTools?: boolean;
 }

@@ -1,8 +1,10 @@
+import type { ToolDecision } from "../../../src/api/native/NativeChat.js";
 import type { StoredMessage } from "../../../src/api/native/NativeChats.js";
 import { LoadProgress } from "../LoadProgress.js";
 import { Markdown } from "../Markdown.js";
 import { MessageBubble } from "./MessageBubble.js";
 import { Reasoning } from "./Reasoning.js";
+import { type ToolStep, ToolSteps } from "./ToolSteps.js";
 import type { EditingMessage, StreamingAnswer } from "./useChatSession.js";
 
 interface MessageListProps {
@@ -18,6 +20,7 @@ interface MessageListProps {
 	onRegenerate: () => void;
 	/** Absent while the conversation is not stored yet. */
 	onBranch: ((messageId: string) => void) | undefined;
+	onDecideTool: (step: ToolStep, decision: ToolDecision) => void;
 }
 
 /**
@@ -34,6 +37,7 @@ export function MessageList({
 	onResend,
 	onRegenerate,
 	onBranch,
+	onDecideTool,
 }: MessageListProps) {
 	const idle = streaming === undefined;
 	return (
@@ -62,6 +66,7 @@ export function MessageList({
 					)}
 					{streaming.text === "" && streaming.reasoning === "" && !loading && <LoadProgress model={model} quiet />}
 					{streaming.reasoning && <Reasoning text={streaming.reasoning} tokens={undefined} thinking={streaming.text === ""} />}
+					{streaming.tools && streaming.tools.length > 0 && <ToolSteps steps={streaming.tools} onDecide={onDecideTool} />}
 					<Markdown text={streaming.text} />
 				</li>
 			)}

@@ -37,6 +37,14 @@ export function SamplingSettings({ models, system, onSystem, settings, onSetting
 				))}
 			</div>
 			<label>
+				<input
+					type="checkbox"
+					checked={settings.mcpTools ?? false}
+					onChange={(e) => onSettings({ ...settings, mcpTools: e.target.checked })}
+				/>{" "}
+				Use MCP tools (mcp.json; each call asks first)
+			</label>
+			<label>
 				Embedding model for long documents{" "}
 				<select
 					aria-label="Embedding model"

@@ -30,6 +30,7 @@ export function chatRequest({
 			})),
 		],
 		embeddingModel: settings.embeddingModel || undefined,
+		mcpTools: settings.mcpTools || undefined,
 		temperature: optionalNumber(settings.temperature),
 		topP: optionalNumber(settings.topP),
 		topK: optionalNumber(settings.topK),

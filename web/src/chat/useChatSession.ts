@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "react";
+import type { ToolDecision } from "../../../src/api/native/NativeChat.js";
 import { type DocumentSource, type GenerationStats, stoppedByClient } from "../../../src/api/native/NativeChat.js";
 import {
 	type AttachmentRef,
@@ -10,6 +11,7 @@ import type { LocalModelView } from "../../../src/api/native/NativeModels.js";
 import { api, errorText } from "../api.js";
 import type { ChatSettings } from "./ChatSettings.js";
 import { chatRequest } from "./chatRequest.js";
+import type { ToolStep } from "./ToolSteps.js";
 
 const DEFAULTS: ChatSettings = {
 	temperature: "0.8",
@@ -29,6 +31,8 @@ export interface StreamingAnswer {
 	reasoning: string;
 	/** While the answer waits for one of the model's sequences: its place in the queue (1 is next). */
 	queuePosition?: number;
+	/** MCP tool calls made so far, with their approvals and results. */
+	tools?: ToolStep[];
 }
 
 /** A user message being rewritten in place; resending drops everything after it. */
@@ -148,21 +152,33 @@ export function useChatSession() {
 		let reasoning = "";
 		let stats: GenerationStats | undefined;
 		let sources: DocumentSource[] | undefined;
+		let tools: ToolStep[] = [];
+		const show = () => setStreaming({ text, reasoning, tools });
 		try {
 			for await (const event of api.chat(chatRequest({ model, system, settings, history }), abort.signal)) {
-				if (event.type === "queued") setStreaming({ text, reasoning, queuePosition: event.position });
+				if (event.type === "queued") setStreaming({ text, reasoning, tools, queuePosition: event.position });
 				if (event.type === "start") {
-					setStreaming({ text, reasoning });
+					show();
 					setContextLength(event.contextLength);
 					void refreshLoaded();
 				}
 				if (event.type === "reasoning") {
 					reasoning += event.text;
-					setStreaming({ text, reasoning });
+					show();
 				}
 				if (event.type === "fragment") {
 					text += event.text;
-					setStreaming({ text, reasoning });
+					show();
+				}
+				if (event.type === "tool_call") {
+					const { type: _, ...step } = event;
+					tools = [...tools, step];
+					show();
+				}
+				if (event.type === "tool_result") {
+					const { id, type: _, ...result } = event;
+					tools = tools.map((t) => (t.id === id ? { ...t, result } : t));
+					show();
 				}
 				if (event.type === "done") {
 					stats = event.stats;
@@ -221,6 +237,12 @@ export function useChatSession() {
 
 	const stop = () => controller.current?.abort();
 
+	/** Answers a tool call's approval; the stream then shows its result. */
+	const decideTool = (step: ToolStep, decision: ToolDecision) => {
+		if (!step.approval) return;
+		api.approveToolCall({ approval: step.approval, decision }).catch((e) => setError(errorText(e)));
+	};
+
 	const regenerate = async () => {
 		if (!current || streaming !== undefined) return;
 		const lastUser = [...messages].reverse().find((m) => m.role === "user");
@@ -266,6 +288,7 @@ export function useChatSession() {
 		pickModel,
 		send,
 		stop,
+		decideTool,
 		regenerate,
 		resend,
 	};

@@ -77,6 +77,7 @@ export function Chat() {
 							onResend={() => void chat.resend()}
 							onRegenerate={() => void chat.regenerate()}
 							onBranch={current && ((messageId) => void chat.branch(messageId))}
+							onDecideTool={chat.decideTool}
 						/>
 						<Composer
 							model={chat.model}
