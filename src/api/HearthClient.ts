@@ -3,6 +3,7 @@ import { NativeChatEvent, type NativeChatRequest, type ToolApprovalRequest } fro
 import { AttachmentRef, Conversation, ConversationExport, type NewMessage, StoredMessage } from "./native/NativeChats.js";
 import { CompareEvent, type CompareRequest } from "./native/NativeCompare.js";
 import { type DownloadRequest, DownloadView, HubModelView, RepoFilesView } from "./native/NativeHub.js";
+import { McpView } from "./native/NativeMcp.js";
 import {
 	BenchEvent,
 	type BenchRequest,
@@ -126,6 +127,10 @@ export class HearthClient {
 	downloadEvents(signal?: AbortSignal): AsyncGenerator<DownloadView> {
 		return this.events("GET", "/hearth/downloads/events", undefined, DownloadView, signal);
 	}
+
+	mcp = () => this.get("/hearth/mcp", McpView);
+	/** Saves a new mcp.json (the server checks it first) and restarts its servers. */
+	saveMcp = (config: unknown) => this.send("PUT", "/hearth/mcp", config, McpView);
 
 	/** The user's word on a tool call a chat waits for. */
 	approveToolCall = (request: ToolApprovalRequest) => this.send("POST", "/hearth/chat/approvals", request, undefined);

@@ -174,7 +174,15 @@ describe("ChatStore", () => {
 		const file = { name: "atlas.pdf", mime: "application/pdf", size: 1234, hash: "a".repeat(64), tokens: 300, pages: 2 };
 		const source = { document: "atlas.pdf", passage: 3, passages: 9, page: 2, start: 10, end: 20, score: 0.5, text: "taiwan" };
 		const question = store.append(chat.id, { role: "user", content: "where?", attachments: [file] });
-		const answer = store.append(chat.id, { role: "assistant", content: "there", stats, sources: [source] });
+		const step = {
+			id: "call_1",
+			server: "calc",
+			tool: "add",
+			arguments: '{"a":1}',
+			result: { text: "1", isError: false, denied: false, truncated: false },
+		};
+		const answer = store.append(chat.id, { role: "assistant", content: "there", stats, sources: [source], tools: [step] });
+		expect(store.get(chat.id).messages.at(-1)?.tools).toEqual([step]);
 		expect(store.get(chat.id).messages.map((m) => [m.attachments, m.sources])).toEqual([
 			[[file], undefined],
 			[undefined, [source]],
@@ -196,7 +204,7 @@ describe("ChatStore", () => {
 		const path = dbPath();
 		versionOneDatabase(path);
 		const store = new ChatStore(path);
-		expect(store.schemaVersion).toBe(3);
+		expect(store.schemaVersion).toBe(4);
 		expect(store.get("old").messages.map((m) => [m.id, m.role, m.content, m.reasoning, m.stats])).toEqual([
 			["q", "user", "where is taiwan", undefined, undefined],
 			["a", "assistant", "East Asia", undefined, undefined],
@@ -206,7 +214,7 @@ describe("ChatStore", () => {
 		store.close();
 		// Opening it again applies nothing twice (a second ALTER TABLE would fail) and keeps what was written.
 		const reopened = new ChatStore(path);
-		expect(reopened.schemaVersion).toBe(3);
+		expect(reopened.schemaVersion).toBe(4);
 		expect(reopened.get("old").messages.map((m) => m.reasoning)).toEqual([undefined, undefined, undefined, THOUGHT]);
 		expect(reopened.list().map((c) => c.title)).toEqual(["Old chat"]);
 		reopened.close();

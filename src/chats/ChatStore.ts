@@ -32,6 +32,7 @@ interface MessageRow {
 	reasoning: string | null;
 	attachments: string | null;
 	sources: string | null;
+	tools: string | null;
 }
 
 /**
@@ -66,6 +67,8 @@ const MIGRATIONS = [
 	// A user message's attached files (JSON AttachmentRefs; the bytes are under attachments/), and
 	// an answer's sources (JSON DocumentSources).
 	"ALTER TABLE messages ADD COLUMN attachments TEXT; ALTER TABLE messages ADD COLUMN sources TEXT;",
+	// An answer's MCP tool calls and their results (JSON StoredToolSteps).
+	"ALTER TABLE messages ADD COLUMN tools TEXT;",
 ];
 
 /**
@@ -143,7 +146,7 @@ export class ChatStore {
 		if (!row) throw new ConversationNotFoundError(id);
 		const messages = this.db
 			.prepare(
-				"SELECT id, role, content, created_at, stats, reasoning, attachments, sources FROM messages WHERE conversation_id = ? ORDER BY position",
+				"SELECT id, role, content, created_at, stats, reasoning, attachments, sources, tools FROM messages WHERE conversation_id = ? ORDER BY position",
 			)
 			.all(id) as MessageRow[];
 		return { conversation: toConversation(row), messages: messages.map(toMessage) };
@@ -171,7 +174,7 @@ export class ChatStore {
 
 	append(
 		conversationId: string,
-		message: Pick<StoredMessage, "role" | "content" | "reasoning" | "stats" | "attachments" | "sources"> & {
+		message: Pick<StoredMessage, "role" | "content" | "reasoning" | "stats" | "attachments" | "sources" | "tools"> & {
 			createdAt?: string;
 		},
 	): StoredMessage {
@@ -192,12 +195,13 @@ export class ChatStore {
 					reasoning: message.reasoning || null,
 					attachments: message.attachments?.length ? JSON.stringify(message.attachments) : null,
 					sources: message.sources?.length ? JSON.stringify(message.sources) : null,
+					tools: message.tools?.length ? JSON.stringify(message.tools) : null,
 				};
 				// Columns named: a migrated table has them in the order they were added.
 				this.db
 					.prepare(
-						`INSERT INTO messages (id, conversation_id, position, role, content, stats, reasoning, attachments, sources, created_at)
-						 VALUES (@id, @conversation_id, @position, @role, @content, @stats, @reasoning, @attachments, @sources, @created_at)`,
+						`INSERT INTO messages (id, conversation_id, position, role, content, stats, reasoning, attachments, sources, tools, created_at)
+						 VALUES (@id, @conversation_id, @position, @role, @content, @stats, @reasoning, @attachments, @sources, @tools, @created_at)`,
 					)
 					.run({ ...row, conversation_id: conversationId, position });
 				this.touch(conversationId);
@@ -217,7 +221,7 @@ export class ChatStore {
 				const position = this.positionOf(conversationId, messageId);
 				if (content !== undefined)
 					this.db
-						.prepare("UPDATE messages SET content = ?, stats = NULL, reasoning = NULL, sources = NULL WHERE id = ?")
+						.prepare("UPDATE messages SET content = ?, stats = NULL, reasoning = NULL, sources = NULL, tools = NULL WHERE id = ?")
 						.run(content, messageId);
 				this.db.prepare("DELETE FROM messages WHERE conversation_id = ? AND position > ?").run(conversationId, position);
 				this.touch(conversationId);
@@ -296,5 +300,6 @@ function toMessage(row: MessageRow): StoredMessage {
 		stats: row.stats ? JSON.parse(row.stats) : undefined,
 		...(row.attachments ? { attachments: JSON.parse(row.attachments) } : {}),
 		...(row.sources ? { sources: JSON.parse(row.sources) } : {}),
+		...(row.tools ? { tools: JSON.parse(row.tools) } : {}),
 	};
 }

@@ -104,8 +104,8 @@ describe("ResponseStore", () => {
 		chatsAgain.close();
 		const db = new Database(path, { readonly: true });
 		expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
-		// user_version is the chats' own count (three migrations: the tables, reasoning, attachments and sources).
-		expect(db.pragma("user_version", { simple: true })).toBe(3);
+		// user_version is the chats' own count (four migrations: the tables, reasoning, attachments and sources, tool steps).
+		expect(db.pragma("user_version", { simple: true })).toBe(4);
 		expect(db.prepare("SELECT store, version FROM store_versions").all()).toEqual([{ store: "responses", version: 1 }]);
 		db.close();
 	});

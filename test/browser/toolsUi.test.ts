@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -49,8 +49,27 @@ describe.skipIf(!hasChromium)("MCP tools in the web UI", () => {
 		await page.getByRole("button", { name: "Allow once" }).click();
 		await expect.poll(() => page.getByRole("button", { name: "Allow once" }).count()).toBe(0);
 		await expect.poll(() => page.locator(STORED_ANSWERS).count(), { timeout: 15_000 }).toBe(1);
+		// Kept with the answer: the call and its result, with nothing left to approve.
+		const kept = page.locator(STORED_ANSWERS).last().getByRole("list", { name: "Tool calls" });
+		await expect.poll(() => kept.textContent()).toMatch(/^Calls add of MCP server calc with \{.*\}Result-?[\d.e+-]+$/);
+		expect(await page.getByRole("button", { name: "Allow once" }).count()).toBe(0);
 		expect(server.engine.requests.at(-1)?.request).toMatchObject({
 			messages: expect.arrayContaining([{ role: "tool", toolCallId: expect.any(String), content: String(args.a + args.b) }]),
 		});
+	});
+
+	it("shows mcp.json's servers in the Server view, and refuses an invalid edit, saying why", async () => {
+		await page.getByRole("button", { name: "Server", exact: true }).first().click();
+		const list = page.getByRole("list", { name: "MCP servers" });
+		await expect
+			.poll(() => list.textContent(), { timeout: 15_000 })
+			.toMatch(/calc \(stdio\) — 5 tools: add, echo, huge, slow, crash/);
+		const editor = page.getByLabel("mcp.json");
+		const saved = await editor.inputValue();
+		await editor.fill(JSON.stringify({ mcpServers: { calc: { url: "ftp://example.com/mcp" } } }));
+		await page.getByRole("button", { name: "Save and restart the servers" }).click();
+		await expect.poll(() => page.locator(".mcp .error").textContent()).toMatch(/mcpServers\.calc/);
+		expect(JSON.parse(readFileSync(join(server.env.HEARTH_HOME as string, "mcp.json"), "utf8"))).toEqual(JSON.parse(saved));
+		await page.screenshot({ path: join(ARTIFACTS, "server-mcp.png"), fullPage: true });
 	});
 });

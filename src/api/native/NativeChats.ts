@@ -1,6 +1,16 @@
 import { z } from "zod";
 import { DocumentSource, GenerationStats } from "./NativeChat.js";
 
+/** An MCP tool call an answer made, as the chat view shows it again: what ran, with what, and what came back. */
+export const StoredToolStep = z.object({
+	id: z.string(),
+	server: z.string(),
+	tool: z.string(),
+	arguments: z.string(),
+	result: z.object({ text: z.string(), isError: z.boolean(), denied: z.boolean(), truncated: z.boolean() }).optional(),
+});
+export type StoredToolStep = z.infer<typeof StoredToolStep>;
+
 /** A file a message carries, kept under HEARTH_HOME/attachments by its SHA-256 (POST /hearth/attachments). */
 export const AttachmentRef = z.object({
 	name: z.string().trim().min(1).max(500),
@@ -27,6 +37,8 @@ export const StoredMessage = z.object({
 	attachments: z.array(AttachmentRef).max(16).optional(),
 	/** An answer's sources: the attachments' passages its prompt held. */
 	sources: z.array(DocumentSource).optional(),
+	/** An answer's MCP tool calls, in order (shown again; not sent back to the model in later turns). */
+	tools: z.array(StoredToolStep).max(64).optional(),
 });
 export type StoredMessage = z.infer<typeof StoredMessage>;
 
@@ -75,6 +87,7 @@ export const NewMessage = StoredMessage.pick({
 	stats: true,
 	attachments: true,
 	sources: true,
+	tools: true,
 });
 export type NewMessage = z.infer<typeof NewMessage>;
 

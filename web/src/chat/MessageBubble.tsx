@@ -4,6 +4,7 @@ import { formatBytes } from "../api.js";
 import { Markdown } from "../Markdown.js";
 import { Reasoning } from "./Reasoning.js";
 import { statsLine } from "./statsLine.js";
+import { ToolSteps } from "./ToolSteps.js";
 
 interface MessageBubbleProps {
 	message: StoredMessage;
@@ -48,6 +49,7 @@ export function MessageBubble({
 				</div>
 			) : message.role === "assistant" ? (
 				<>
+					{message.tools && message.tools.length > 0 && <ToolSteps steps={message.tools} onDecide={() => {}} />}
 					{message.reasoning && <Reasoning text={message.reasoning} tokens={message.stats?.reasoningTokens} thinking={false} />}
 					<Markdown text={message.content} />
 				</>

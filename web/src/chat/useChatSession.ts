@@ -201,6 +201,7 @@ export function useChatSession() {
 					reasoning: reasoning || undefined,
 					stats,
 					sources,
+					...(tools.length ? { tools } : {}),
 				});
 				setMessages((m) => [...m, saved]);
 			}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import type { LogEntry, ServerStatus } from "../../../src/api/native/NativeSystem.js";
 import { api, errorText, formatBytes } from "../api.js";
+import { McpServersForm } from "../McpServersForm.js";
 import { ServerSettingsForm } from "../ServerSettingsForm.js";
 
 /** The server: where it listens, its settings, the endpoints of each dialect, loaded models, the live log. */
@@ -63,6 +64,7 @@ export function Server() {
 				</div>
 			)}
 			<ServerSettingsForm />
+			<McpServersForm />
 			<h3>Endpoints</h3>
 			{examples.map(([name, command]) => (
 				<div key={name} className="endpoint">
