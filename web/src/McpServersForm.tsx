@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import type { McpView } from "../../src/api/native/NativeMcp.js";
 import { api, errorText } from "./api.js";
 
@@ -11,13 +11,13 @@ export function McpServersForm() {
 	const [text, setText] = useState("");
 	const [error, setError] = useState<string>();
 	const [saving, setSaving] = useState(false);
-	const show = (v: McpView) => {
+	const show = useCallback((v: McpView) => {
 		setView(v);
 		setText(JSON.stringify(v.config, null, 2));
-	};
+	}, []);
 	useEffect(() => {
 		api.mcp().then(show, (e) => setError(errorText(e)));
-	}, []);
+	}, [show]);
 	const save = async () => {
 		setError(undefined);
 		let config: unknown;
