@@ -57,6 +57,8 @@ describe.skipIf(!hasChromium)("web UI in a real browser", () => {
 	it("walks the reference journey: search, see fit, download with progress, chat twice, reload", async () => {
 		await tab("Discover");
 		await expect.poll(() => page.getByText(PHI3_REPO).count(), { timeout: 10_000 }).toBeGreaterThan(0); // the suggestion
+		// …and the embedding model suggested for long documents.
+		expect(await page.getByRole("button", { name: "nomic-ai/nomic-embed-text-v1.5-GGUF" }).count()).toBe(1);
 		await page.getByLabel("Search Hugging Face").fill("phi-3");
 		await page.getByRole("button", { name: "Search" }).click();
 		await page.getByRole("button", { name: PHI3_REPO }).click();

@@ -32,12 +32,14 @@ const item = (question: string, answer: number, subject?: string) => ({
 
 describe("POST /hearth/bench", () => {
 	it("runs a preset with progress, reports it, keeps it, and refuses a second one meanwhile", async () => {
-		const first = post("/hearth/bench", { model: PHI3_KEY, preset: "quick" });
-		await new Promise((resolve) => setTimeout(resolve, 5));
+		// The first answers once its measurement runs (its stream starts with the first progress):
+		// a second asked for then must wait its turn. (A timer here raced a busy machine.)
+		const first = await post("/hearth/bench", { model: PHI3_KEY, preset: "quick" });
+		expect(first.status).toBe(200);
 		const second = await post("/hearth/bench", { model: PHI3_KEY, preset: "quick" });
 		expect(second.status).toBe(409);
 		expect(((await second.json()) as { error: { code: string } }).error.code).toBe("measurement_running");
-		const got = await events(await first, BenchEvent);
+		const got = await events(first, BenchEvent);
 		expect(got[0]).toMatchObject({ type: "progress", done: 0, total: 1 });
 		const done = got.at(-1);
 		if (done?.type !== "done") throw new Error(`no report: ${JSON.stringify(done)}`);

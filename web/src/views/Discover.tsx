@@ -3,6 +3,11 @@ import type { HubModelView, RepoFilesView } from "../../../src/api/native/Native
 import { api, errorText, FIT_LABELS, formatBytes, formatCount } from "../api.js";
 
 const DEFAULT_REPO = "microsoft/Phi-3-mini-4k-instruct-gguf";
+/**
+ * The embedding model suggested for documents longer than the context: small (~140 MB in Q8_0),
+ * fast on a CPU, 8k tokens of input, and a GGUF llama.cpp runs. Any GGUF embedding model works.
+ */
+const EMBEDDING_REPO = "nomic-ai/nomic-embed-text-v1.5-GGUF";
 
 /** Search Hugging Face for GGUF models, open a repo, see which files fit, download one. */
 export function Discover({ onDownloaded }: { onDownloaded: () => void }) {
@@ -56,6 +61,13 @@ export function Discover({ onDownloaded }: { onDownloaded: () => void }) {
 					<p>New here? A small model that runs well without a GPU:</p>
 					<button type="button" className="link" onClick={() => setRepo(DEFAULT_REPO)}>
 						{DEFAULT_REPO}
+					</button>
+					<p>
+						To chat about documents longer than the context, an embedding model that finds their relevant passages (choose it
+						under "System prompt and sampling" in the chat):
+					</p>
+					<button type="button" className="link" onClick={() => setRepo(EMBEDDING_REPO)}>
+						{EMBEDDING_REPO}
 					</button>
 				</div>
 			)}
