@@ -227,6 +227,14 @@ export const settings = {
 		description: "Largest request body accepted, in MiB; larger ones get 413.",
 		parse: positiveInteger("HEARTH_MAX_BODY_MB"),
 	},
+	allowRemoteMcp: {
+		env: "HEARTH_ALLOW_REMOTE_MCP",
+		default: (): boolean => false,
+		defaultText: "0 (off)",
+		description:
+			"Let Responses API requests name remote MCP servers (tools of type mcp with a server_url), which makes Hearth connect to an address the caller chose: 1 to allow.",
+		parse: (raw: string): boolean => ["1", "true", "on"].includes(raw.trim().toLowerCase()),
+	},
 	embeddingModel: {
 		env: "HEARTH_EMBEDDING_MODEL",
 		default: (): string | undefined => undefined,

@@ -135,6 +135,27 @@ export class McpServers {
 		return this.shape(result);
 	}
 
+	/**
+	 * A model's call: its arguments as the JSON text it wrote. Bad JSON and the server's faults come
+	 * back as error results for the model to read, so a failed call never fails the chat.
+	 */
+	async callForModel(server: string, tool: string, json: string, signal?: AbortSignal): Promise<McpCallResult> {
+		const failed = (text: string): McpCallResult => ({ text, isError: true, truncated: false, bytes: Buffer.byteLength(text) });
+		let args: Record<string, unknown>;
+		try {
+			const parsed: unknown = JSON.parse(json || "{}");
+			args = parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+		} catch {
+			return failed(`The arguments are not JSON: ${json.slice(0, 200)}`);
+		}
+		try {
+			return await this.call(server, tool, args, signal);
+		} catch (error) {
+			if (!(error instanceof McpCallError)) throw error;
+			return failed(error.message);
+		}
+	}
+
 	/** Forgets every connection (stopping stdio servers): after mcp.json changed. */
 	async reset(): Promise<void> {
 		const all = [...this.connections.values()];

@@ -57,11 +57,47 @@ export const ResponsesReasoningItem = z.object({
 });
 export type ResponsesReasoningItem = z.infer<typeof ResponsesReasoningItem>;
 
+/** The tools an MCP server offered, listed before the model's first call of them. */
+export const ResponsesMcpListToolsItem = z.object({
+	/** "mcpl_…". */
+	id: z.string(),
+	type: z.literal("mcp_list_tools"),
+	server_label: z.string(),
+	tools: z.array(
+		z.object({
+			name: z.string(),
+			description: z.string().nullable(),
+			input_schema: z.record(z.string(), z.unknown()),
+			annotations: z.null(),
+		}),
+	),
+	/** Why the server could not be listed; its tools are then not offered. */
+	error: z.string().nullable().optional(),
+});
+export type ResponsesMcpListToolsItem = z.infer<typeof ResponsesMcpListToolsItem>;
+
+/** A call of an MCP tool that Hearth made for the model, with what came back. */
+export const ResponsesMcpCallItem = z.object({
+	/** "mcp_…". */
+	id: z.string(),
+	type: z.literal("mcp_call"),
+	server_label: z.string(),
+	name: z.string(),
+	arguments: z.string(),
+	/** The result's text (cut and marked past 64 KiB); null when the call failed. */
+	output: z.string().nullable(),
+	/** Why the call failed (the server's fault, or the tool's own error); null when it did not. */
+	error: z.string().nullable(),
+});
+export type ResponsesMcpCallItem = z.infer<typeof ResponsesMcpCallItem>;
+
 /** An item of `output`, in the order the model wrote them. */
 export const ResponsesOutputItem = z.discriminatedUnion("type", [
 	ResponsesMessageItem,
 	ResponsesFunctionCallItem,
 	ResponsesReasoningItem,
+	ResponsesMcpListToolsItem,
+	ResponsesMcpCallItem,
 ]);
 export type ResponsesOutputItem = z.infer<typeof ResponsesOutputItem>;
 
@@ -80,13 +116,17 @@ export const ResponsesUsage = z.object({
 export type ResponsesUsage = z.infer<typeof ResponsesUsage>;
 
 /** A function tool as the response repeats it. */
-export const ResponsesToolEcho = z.object({
-	type: z.literal("function"),
-	description: z.string().nullable(),
-	name: z.string(),
-	parameters: z.record(z.string(), z.unknown()).nullable(),
-	strict: z.boolean(),
-});
+export const ResponsesToolEcho = z.union([
+	z.object({
+		type: z.literal("function"),
+		description: z.string().nullable(),
+		name: z.string(),
+		parameters: z.record(z.string(), z.unknown()).nullable(),
+		strict: z.boolean(),
+	}),
+	/** An MCP tool, repeated as given (its headers left out: they may hold keys). */
+	z.looseObject({ type: z.literal("mcp"), server_label: z.string() }),
+]);
 
 /** `text.format` as the response repeats it. */
 export const ResponsesTextFormatEcho = z.discriminatedUnion("type", [

@@ -43,16 +43,34 @@ const FunctionCallOutputItem = z.looseObject({
 	output: z.union([z.string(), z.array(ResponsesContentPart)]),
 });
 
+/** An earlier response's list of an MCP server's tools, given back: accepted and left out of the prompt. */
+const McpListToolsItem = z.looseObject({ type: z.literal("mcp_list_tools") });
+
+/** An MCP tool call an earlier response made, given back: read as the call and its result. */
+const McpCallItem = z.looseObject({
+	type: z.literal("mcp_call"),
+	id: z.string().min(1),
+	server_label: z.string(),
+	name: z.string(),
+	arguments: z.string(),
+	output: z.string().nullish(),
+	error: z.string().nullish(),
+});
+
 /** An earlier turn's reasoning, given back: accepted and left out of the prompt, as chat templates leave out old thinking. */
 const ReasoningItem = z.looseObject({ type: z.literal("reasoning") });
 
 /** An item of `input`: a message, a function call, its output, or reasoning. */
 export const ResponsesInputItem = z.preprocess(
 	(item) => (item && typeof item === "object" && !("type" in item) && "role" in item ? { type: "message", ...item } : item),
-	z.discriminatedUnion("type", [MessageItem, FunctionCallItem, FunctionCallOutputItem, ReasoningItem], {
-		error:
-			"input items are message, function_call, function_call_output or reasoning (Hearth has no hosted tools or item references)",
-	}),
+	z.discriminatedUnion(
+		"type",
+		[MessageItem, FunctionCallItem, FunctionCallOutputItem, ReasoningItem, McpListToolsItem, McpCallItem],
+		{
+			error:
+				"input items are message, function_call, function_call_output, reasoning, mcp_list_tools or mcp_call (Hearth has no other hosted tools or item references)",
+		},
+	),
 );
 export type ResponsesInputItem = z.infer<typeof ResponsesInputItem>;
 
@@ -68,6 +86,32 @@ export const ResponsesFunctionTool = z.looseObject({
 	strict: z.boolean().nullish(),
 });
 export type ResponsesFunctionTool = z.infer<typeof ResponsesFunctionTool>;
+
+/**
+ * A remote MCP server's tools (OpenAI's `mcp` tool): reached at `server_url`, or — without one —
+ * the server of mcp.json named by `server_label`. Hearth lists its tools, runs the model's calls
+ * itself and reports them as mcp_list_tools and mcp_call output items.
+ */
+export const ResponsesMcpTool = z.looseObject({
+	type: z.literal("mcp"),
+	server_label: z.string().regex(/^[\w.-]{1,64}$/, "server_label is letters, digits, '_', '-' and '.'"),
+	server_url: z.url({ protocol: /^https?$/, error: "server_url must be an http(s) URL" }).nullish(),
+	headers: z.record(z.string(), z.string()).nullish(),
+	/** Only these of the server's tools (a list of names, or {tool_names}). */
+	allowed_tools: z.union([z.array(z.string()), z.looseObject({ tool_names: z.array(z.string()).nullish() })]).nullish(),
+	/** OpenAI's default is "always"; Hearth runs calls without approval only when this says so. */
+	require_approval: z
+		.union([
+			z.enum(["always", "never"]),
+			z.looseObject({
+				never: z.looseObject({ tool_names: z.array(z.string()).nullish() }).nullish(),
+				always: z.looseObject({ tool_names: z.array(z.string()).nullish() }).nullish(),
+			}),
+		])
+		.nullish(),
+	server_description: z.string().nullish(),
+});
+export type ResponsesMcpTool = z.infer<typeof ResponsesMcpTool>;
 
 /** Whether the model must call a function: it decides, it may not, it must, or it must call this one. */
 export const ResponsesToolChoice = z.union([
@@ -125,7 +169,11 @@ export const ResponsesRequest = z.looseObject({
 	top_p: SamplingFields.top_p,
 	/** Functions the model may call; hosted tools (web_search, file_search…) are OpenAI's. */
 	tools: z
-		.array(z.discriminatedUnion("type", [ResponsesFunctionTool], { error: "Hearth runs function tools only (type: function)" }))
+		.array(
+			z.discriminatedUnion("type", [ResponsesFunctionTool, ResponsesMcpTool], {
+				error: "Hearth runs function tools and MCP tools (type: function or mcp)",
+			}),
+		)
 		.nullish(),
 	/** Default "auto". */
 	tool_choice: ResponsesToolChoice.nullish(),

@@ -10,6 +10,7 @@ import type { ServerContext } from "../ServerContext.js";
 import { streamFrames } from "../streamFrames.js";
 import { fromResponsesRequest } from "./fromResponsesRequest.js";
 import { inlineResponsesFiles } from "./inlineResponsesFiles.js";
+import { mcpResponse } from "./mcpResponse.js";
 import { ResponseAssembler } from "./ResponseAssembler.js";
 import { sseEvent } from "./sseEvent.js";
 import { toResponsesHttpError } from "./toResponsesHttpError.js";
@@ -31,10 +32,9 @@ export async function createResponse(ctx: ServerContext, c: Context): Promise<Re
 			"previous_response_not_found",
 			"previous_response_id",
 		);
-	const request = fromResponsesRequest(
-		body,
-		previous && { conversation: previous.conversation, output: previous.response.output },
-	);
+	const soFar = previous && { conversation: previous.conversation, output: previous.response.output };
+	if (body.tools?.some((t) => t.type === "mcp")) return mcpResponse(ctx, c, body, soFar);
+	const request = fromResponsesRequest(body, soFar);
 	const abort = abortOnDisconnect(c.req.raw.signal);
 	const { model, generation } = await ctx.scheduler.chat(request.model, request.chat, {
 		signal: abort.signal,

@@ -186,7 +186,7 @@ describe("a Responses request as Hearth's chat", () => {
 	});
 
 	it.each([
-		["a hosted tool", { tools: [{ type: "web_search" }] }, "Hearth runs function tools only"],
+		["a hosted tool", { tools: [{ type: "web_search" }] }, "Hearth runs function tools and MCP tools"],
 		["an item reference", { input: [{ type: "item_reference", id: "msg_1" }] }, "input items are"],
 		["background", { background: true }, "foreground only"],
 		["a conversation", { conversation: "conv_1" }, "previous_response_id"],

@@ -49,7 +49,8 @@ export function fromResponsesRequest(body: ResponsesRequest, previous?: Conversa
 				? { type: "json_schema", schema: format.schema }
 				: undefined;
 	const toolChoice = body.tool_choice ?? "auto";
-	const given = body.tools ?? [];
+	// MCP tools are offered as functions by mcpResponse, before the request comes here.
+	const given = (body.tools ?? []).flatMap((t) => (t.type === "function" ? [t] : []));
 	const tools: ToolDefinition[] | undefined =
 		toolChoice === "none" || given.length === 0
 			? undefined
@@ -114,7 +115,7 @@ export function fromResponsesRequest(body: ResponsesRequest, previous?: Conversa
 			},
 			tool_choice: toolChoice,
 			tools: given.map((t) => ({
-				type: "function",
+				type: "function" as const,
 				description: t.description ?? null,
 				name: t.name,
 				parameters: t.parameters ?? null,

@@ -20,6 +20,13 @@ export function itemsToChatMessages(items: ResponsesInputItem[], where: (index: 
 			const last = messages.at(-1);
 			if (last?.role === "assistant") last.toolCalls = [...(last.toolCalls ?? []), call];
 			else messages.push({ role: "assistant", content: "", toolCalls: [call] });
+		} else if (item.type === "mcp_call") {
+			// The call as the model made it (by its function name, see mcpResponse), then its result.
+			const call = { id: item.id, name: `${item.server_label}__${item.name}`.replace(/[^\w]/g, "_"), arguments: item.arguments };
+			const last = messages.at(-1);
+			if (last?.role === "assistant") last.toolCalls = [...(last.toolCalls ?? []), call];
+			else messages.push({ role: "assistant", content: "", toolCalls: [call] });
+			messages.push({ role: "tool", content: item.output ?? item.error ?? "", toolCallId: item.id });
 		} else if (item.type === "function_call_output") {
 			messages.push({ role: "tool", content: textOf(item.output, `${param}.output`), toolCallId: item.call_id });
 		}

@@ -1,6 +1,6 @@
 import type { DocumentSource, NativeChatEvent, NativeChatRequest } from "../../../api/native/NativeChat.js";
 import type { ChatMessage, ToolDefinition } from "../../../engine/Engine.js";
-import { McpCallError, type McpTool } from "../../../mcp/McpServers.js";
+import type { McpTool } from "../../../mcp/McpServers.js";
 import type { ServerContext } from "../../ServerContext.js";
 import { chatEvents } from "./chatEvents.js";
 import type { QueuePlaces } from "./QueuePlaces.js";
@@ -83,27 +83,9 @@ export async function* toolChatEvents(ctx: ServerContext, chat: ToolChat): Async
 			const outcome =
 				decision === "deny"
 					? { text: "The user denied this call.", isError: true, truncated: false, denied: true }
-					: { ...(await run(ctx, tool, call.arguments, chat.signal)), denied: false };
+					: { ...(await ctx.mcp.callForModel(tool.server, tool.name, call.arguments, chat.signal)), denied: false };
 			yield { type: "tool_result", id: call.id, ...outcome };
 			conversation.push({ role: "tool", toolCallId: call.id, content: outcome.text });
 		}
-	}
-}
-
-/** A call on its server; a server's fault becomes an error result the model reads, not a failed chat. */
-async function run(ctx: ServerContext, tool: McpTool, json: string, signal: AbortSignal) {
-	let args: Record<string, unknown>;
-	try {
-		const parsed: unknown = JSON.parse(json || "{}");
-		args = parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
-	} catch {
-		return { text: `The arguments are not JSON: ${json.slice(0, 200)}`, isError: true, truncated: false };
-	}
-	try {
-		const { text, isError, truncated } = await ctx.mcp.call(tool.server, tool.name, args, signal);
-		return { text, isError, truncated };
-	} catch (error) {
-		if (!(error instanceof McpCallError)) throw error;
-		return { text: error.message, isError: true, truncated: false };
 	}
 }
