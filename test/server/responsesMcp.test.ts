@@ -100,11 +100,50 @@ describe("mcp tools in /v1/responses", () => {
 		expect(completed?.output.map((i) => i.type)).toEqual(["mcp_list_tools", "mcp_call", "message"]);
 	});
 
-	it("refuses what it cannot do safely: approval it cannot pause for, remote servers when off, mcp.json without a key", async () => {
-		const approval = await openai.responses
-			.create({ model: TOOLS_KEY, input: "hi", tools: [calc({ require_approval: undefined })] })
+	it("asks approval by default, runs the call once approved, and tells the model of a denial", async () => {
+		const tools = [calc({ require_approval: undefined })];
+		const before = calls().length;
+		const asked = await openai.responses.create({ model: TOOLS_KEY, input: "what is 2 and 3?", tools });
+		expect(asked.output.map((i) => i.type)).toEqual(["mcp_list_tools", "mcp_approval_request"]);
+		const request = asked.output[1] as OpenAI.Responses.ResponseOutputItem.McpApprovalRequest;
+		expect(request).toMatchObject({ server_label: "calc", name: "add" });
+		expect(calls().length).toBe(before); // nothing ran yet
+
+		const approved = await openai.responses.create({
+			model: TOOLS_KEY,
+			previous_response_id: asked.id,
+			tools,
+			input: [{ type: "mcp_approval_response", approval_request_id: request.id, approve: true }],
+		});
+		const { a, b } = JSON.parse(request.arguments) as { a: number; b: number };
+		expect(approved.output.map((i) => i.type)).toEqual(["mcp_list_tools", "mcp_call", "message"]);
+		expect(approved.output[1]).toMatchObject({ name: "add", output: String(a + b), approval_request_id: request.id });
+		expect(calls().length).toBe(before + 1);
+
+		const again = await openai.responses.create({ model: TOOLS_KEY, input: "what is 2 and 3?", tools });
+		const second = again.output[1] as OpenAI.Responses.ResponseOutputItem.McpApprovalRequest;
+		const denied = await openai.responses.create({
+			model: TOOLS_KEY,
+			previous_response_id: again.id,
+			tools,
+			input: [{ type: "mcp_approval_response", approval_request_id: second.id, approve: false }],
+		});
+		expect(denied.output.map((i) => i.type)).toEqual(["mcp_list_tools", "message"]);
+		expect(calls().length).toBe(before + 1);
+		const read = allowed.engine.requests.at(-1)?.request as ChatRequest;
+		expect(read.messages.at(-1)).toMatchObject({ role: "tool", content: "The user denied this call." });
+
+		const stray = await openai.responses
+			.create({
+				model: TOOLS_KEY,
+				tools,
+				input: [{ type: "mcp_approval_response", approval_request_id: "mcpr_nope", approve: true }],
+			})
 			.catch((e: unknown) => e);
-		expect(approval).toMatchObject({ status: 400, code: "mcp_approval_unsupported" });
+		expect(stray).toMatchObject({ status: 400 });
+	});
+
+	it("refuses what it cannot do safely: remote servers when off, mcp.json without a key", async () => {
 		const off = new OpenAI({ baseURL: `${closed.url}/v1`, apiKey: "none", maxRetries: 0 });
 		expect(await off.responses.create({ model: TOOLS_KEY, input: "hi", tools: [calc()] }).catch((e: unknown) => e)).toMatchObject(
 			{

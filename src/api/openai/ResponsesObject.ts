@@ -88,8 +88,21 @@ export const ResponsesMcpCallItem = z.object({
 	output: z.string().nullable(),
 	/** Why the call failed (the server's fault, or the tool's own error); null when it did not. */
 	error: z.string().nullable(),
+	/** The approval request it answers, when it needed one. */
+	approval_request_id: z.string().optional(),
 });
 export type ResponsesMcpCallItem = z.infer<typeof ResponsesMcpCallItem>;
+
+/** A call the model made of an MCP tool that needs the user's approval: answer it with an mcp_approval_response item. */
+export const ResponsesMcpApprovalRequestItem = z.object({
+	/** "mcpr_…": what the approval response names. */
+	id: z.string(),
+	type: z.literal("mcp_approval_request"),
+	server_label: z.string(),
+	name: z.string(),
+	arguments: z.string(),
+});
+export type ResponsesMcpApprovalRequestItem = z.infer<typeof ResponsesMcpApprovalRequestItem>;
 
 /** An item of `output`, in the order the model wrote them. */
 export const ResponsesOutputItem = z.discriminatedUnion("type", [
@@ -98,6 +111,7 @@ export const ResponsesOutputItem = z.discriminatedUnion("type", [
 	ResponsesReasoningItem,
 	ResponsesMcpListToolsItem,
 	ResponsesMcpCallItem,
+	ResponsesMcpApprovalRequestItem,
 ]);
 export type ResponsesOutputItem = z.infer<typeof ResponsesOutputItem>;
 

@@ -57,6 +57,23 @@ const McpCallItem = z.looseObject({
 	error: z.string().nullish(),
 });
 
+/** A call an earlier response asked approval for, given back: read with its approval response. */
+const McpApprovalRequestItem = z.looseObject({
+	type: z.literal("mcp_approval_request"),
+	id: z.string().min(1),
+	server_label: z.string(),
+	name: z.string(),
+	arguments: z.string(),
+});
+
+/** The user's word on an mcp_approval_request: the call runs (approve) or the model is told it was denied. */
+const McpApprovalResponseItem = z.looseObject({
+	type: z.literal("mcp_approval_response"),
+	approval_request_id: z.string().min(1),
+	approve: z.boolean(),
+	reason: z.string().nullish(),
+});
+
 /** An earlier turn's reasoning, given back: accepted and left out of the prompt, as chat templates leave out old thinking. */
 const ReasoningItem = z.looseObject({ type: z.literal("reasoning") });
 
@@ -65,10 +82,19 @@ export const ResponsesInputItem = z.preprocess(
 	(item) => (item && typeof item === "object" && !("type" in item) && "role" in item ? { type: "message", ...item } : item),
 	z.discriminatedUnion(
 		"type",
-		[MessageItem, FunctionCallItem, FunctionCallOutputItem, ReasoningItem, McpListToolsItem, McpCallItem],
+		[
+			MessageItem,
+			FunctionCallItem,
+			FunctionCallOutputItem,
+			ReasoningItem,
+			McpListToolsItem,
+			McpCallItem,
+			McpApprovalRequestItem,
+			McpApprovalResponseItem,
+		],
 		{
 			error:
-				"input items are message, function_call, function_call_output, reasoning, mcp_list_tools or mcp_call (Hearth has no other hosted tools or item references)",
+				"input items are message, function_call, function_call_output, reasoning, mcp_list_tools, mcp_call, mcp_approval_request or mcp_approval_response (Hearth has no other hosted tools or item references)",
 		},
 	),
 );

@@ -1,6 +1,11 @@
 import { randomBytes } from "node:crypto";
 import type { Context } from "hono";
-import type { ResponsesMcpCallItem, ResponsesMcpListToolsItem, ResponsesObject } from "../../api/openai/ResponsesObject.js";
+import type {
+	ResponsesMcpApprovalRequestItem,
+	ResponsesMcpCallItem,
+	ResponsesMcpListToolsItem,
+	ResponsesObject,
+} from "../../api/openai/ResponsesObject.js";
 import type { ResponsesFunctionTool, ResponsesMcpTool, ResponsesRequest } from "../../api/openai/ResponsesRequest.js";
 import { readSetting } from "../../config/settings.js";
 import { readMcpConfig } from "../../mcp/McpConfig.js";
@@ -23,9 +28,10 @@ const functionName = (label: string, tool: string) => `${label}__${tool}`.replac
  * to the model as functions, its calls run by Hearth (mcp_call items with their output) and given
  * back until the model answers — as OpenAI's remote MCP tool does. A remote server (server_url) is
  * used only with HEARTH_ALLOW_REMOTE_MCP; one of mcp.json (server_label alone) only behind an API
- * key. Calls run without asking only where require_approval says "never": Hearth cannot pause a
- * response for approval yet, so other settings are refused. Streamed responses send their items as
- * they are complete, at the end.
+ * key. A call that needs approval (require_approval's default is "always") ends the response with
+ * an mcp_approval_request; the next request answers it with an mcp_approval_response (and
+ * previous_response_id), and the call runs — or the model is told it was denied — before the model
+ * goes on. Streamed responses send their items as they are complete, at the end.
  */
 export async function mcpResponse(
 	ctx: ServerContext,
@@ -67,21 +73,13 @@ export async function mcpResponse(
 	}));
 	try {
 		const listItems: ResponsesMcpListToolsItem[] = [];
-		const byName = new Map<string, { servers: McpServers; tool: McpTool }>();
+		const byName = new Map<string, Offered>();
 		const functions: ResponsesFunctionTool[] = [];
 		for (const t of mcpTools) {
 			const servers = t.server_url ? remotes : ctx.mcp;
 			const status = (await servers.status()).find((s) => s.name === t.server_label);
 			const allowed = Array.isArray(t.allowed_tools) ? t.allowed_tools : (t.allowed_tools?.tool_names ?? undefined);
 			const tools = (await servers.tools()).filter((x) => x.server === t.server_label && (!allowed || allowed.includes(x.name)));
-			for (const tool of tools)
-				if (needsApproval(t, tool.name))
-					throw new HttpError(
-						400,
-						`tools: ${t.server_label}/${tool.name} needs approval (require_approval defaults to "always"), and Hearth cannot pause a response for it yet; set require_approval to "never", or list the tools under never`,
-						"mcp_approval_unsupported",
-						"tools",
-					);
 			listItems.push({
 				id: newId("mcpl"),
 				type: "mcp_list_tools",
@@ -96,7 +94,7 @@ export async function mcpResponse(
 			});
 			for (const tool of tools) {
 				const name = functionName(t.server_label, tool.name);
-				byName.set(name, { servers, tool });
+				byName.set(name, { servers, tool, config: t });
 				functions.push({ type: "function", name, description: tool.description ?? tool.name, parameters: tool.inputSchema });
 			}
 		}
@@ -118,7 +116,33 @@ export async function mcpResponse(
 		);
 		const abort = abortOnDisconnect(c.req.raw.signal);
 		const calls: ResponsesMcpCallItem[] = [];
+		const pending: ResponsesMcpApprovalRequestItem[] = [];
 		const chat = { ...request.chat, messages: [...request.chat.messages] };
+		// Calls an earlier response asked approval for, answered in this input: run, or refused.
+		const asked = [...(previous?.output ?? []), ...(body.input ?? [])].flatMap((i) =>
+			i.type === "mcp_approval_request" ? [i] : [],
+		);
+		for (const [n, answer] of (body.input ?? []).entries()) {
+			if (answer.type !== "mcp_approval_response") continue;
+			const ask = asked.find((a) => a.id === answer.approval_request_id);
+			const offered = ask && byName.get(functionName(ask.server_label, ask.name));
+			if (!ask || !offered)
+				throw new HttpError(
+					400,
+					`input.${n}: ${ask ? `the tool ${ask.server_label}/${ask.name} is not among this request's mcp tools; send them again` : `no mcp_approval_request ${answer.approval_request_id} to answer`}`,
+					"invalid_request",
+					`input.${n}.approval_request_id`,
+				);
+			const call = { id: ask.id, name: functionName(ask.server_label, ask.name), arguments: ask.arguments };
+			chat.messages.push({ role: "assistant", content: "", toolCalls: [call] });
+			if (!answer.approve) {
+				chat.messages.push({ role: "tool", toolCallId: ask.id, content: "The user denied this call." });
+				continue;
+			}
+			const item = { ...(await run(offered.servers, offered.tool, ask.arguments, abort.signal)), approval_request_id: ask.id };
+			calls.push(item);
+			chat.messages.push({ role: "tool", toolCallId: ask.id, content: item.output ?? item.error ?? "" });
+		}
 		let final: ResponseAssembler | undefined;
 		for (let round = 0; !final; round++) {
 			const last = round === MAX_ROUNDS;
@@ -142,9 +166,21 @@ export async function mcpResponse(
 				final = assembler;
 				break;
 			}
-			chat.messages.push({ role: "assistant", content: result.text, toolCalls: made });
-			for (const call of made) {
-				const { servers, tool } = byName.get(call.name) as { servers: McpServers; tool: McpTool };
+			const runNow = made.filter((call) => !needsApproval(byName.get(call.name) as Offered));
+			// Calls that need the user's word end the response with their requests; the rest run first.
+			for (const call of made.filter((c) => !runNow.includes(c))) {
+				const { config, tool } = byName.get(call.name) as Offered;
+				pending.push({
+					id: newId("mcpr"),
+					type: "mcp_approval_request",
+					server_label: config.server_label,
+					name: tool.name,
+					arguments: call.arguments,
+				});
+			}
+			if (runNow.length) chat.messages.push({ role: "assistant", content: result.text, toolCalls: runNow });
+			for (const call of runNow) {
+				const { servers, tool } = byName.get(call.name) as Offered;
 				const item = await run(servers, tool, call.arguments, abort.signal);
 				// Kept in the response's output, which a continuation reads after its conversation.
 				calls.push(item);
@@ -152,9 +188,13 @@ export async function mcpResponse(
 			}
 			// A forced call is made once; then the model may answer.
 			chat.toolChoice = undefined;
+			if (pending.length) final = assembler;
 		}
 		const whole = final.response;
-		const response: ResponsesObject = { ...whole, output: [...listItems, ...calls, ...whole.output] };
+		const response: ResponsesObject = {
+			...whole,
+			output: [...listItems, ...calls, ...(pending.length ? pending : whole.output)],
+		};
 		if (request.echo.store) ctx.responses.save({ response, conversation: request.conversation });
 		if (!request.stream) return c.json(response);
 		// The items as complete events, in order, between the lifecycle events.
@@ -184,8 +224,17 @@ export async function mcpResponse(
 	}
 }
 
-function needsApproval(tool: ResponsesMcpTool, name: string): boolean {
-	const rule = tool.require_approval ?? "always";
+/** An MCP tool as offered to the model: its server, and the request's tool entry it came from. */
+interface Offered {
+	servers: McpServers;
+	tool: McpTool;
+	config: ResponsesMcpTool;
+}
+
+/** Whether a call must wait for the user: OpenAI's default, "always", unless the entry says otherwise. */
+function needsApproval({ config, tool }: Offered): boolean {
+	const name = tool.name;
+	const rule = config.require_approval ?? "always";
 	if (rule === "never") return false;
 	if (rule === "always") return true;
 	if (rule.always?.tool_names?.includes(name)) return true;
