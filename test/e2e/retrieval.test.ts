@@ -1,7 +1,9 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Anthropic from "@anthropic-ai/sdk";
 import Database from "better-sqlite3";
+import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DocumentSource, NativeChatEvent } from "../../src/api/native/NativeChat.js";
 import { type RunningServer, startServer } from "../../src/server/startServer.js";
@@ -154,5 +156,62 @@ describe("a document longer than the context", () => {
 			messages: [{ role: "user", content: QUESTION, attachments: [attach("note.txt", PLANTED)] }],
 		});
 		expect(sourcesOf(events)).toEqual([]);
+	});
+});
+
+describe("a document longer than the context in the OpenAI and Anthropic dialects", () => {
+	const text = longText(30, 17);
+	const file = {
+		type: "file" as const,
+		file: { filename: "atlas.txt", file_data: `data:text/plain;base64,${Buffer.from(text).toString("base64")}` },
+	};
+
+	it("is refused as too long without an embedding model, and answered from its passages with HEARTH_EMBEDDING_MODEL", async () => {
+		const plain = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: "none", maxRetries: 0 });
+		const ask = (client: OpenAI) =>
+			client.chat.completions.create({
+				model: CHAT,
+				max_tokens: 8,
+				temperature: 0,
+				messages: [{ role: "user", content: [file, { type: "text", text: QUESTION }] }],
+			});
+		expect(await ask(plain).catch((e: unknown) => e)).toMatchObject({ status: 400 });
+
+		const otherHome = mkdtempSync(join(tmpdir(), "hearth-rag-env-"));
+		const env = { HEARTH_HOME: otherHome, HEARTH_OTHER_APPS: "off", HEARTH_LOG_LEVEL: "error" };
+		placeModel(env, CHAT, await testModel({ seed: 5, contextLength: 512 }));
+		placeModel(env, EMBEDDER, await testModel({ embedder: true, dimensions: { embd: 256, heads: 8, kvHeads: 8 } }));
+		const withEmbedder = await startServer({
+			port: 0,
+			env: { ...env, HEARTH_MAX_MODELS: "2", HEARTH_EMBEDDING_MODEL: EMBEDDER },
+			print: () => {},
+		});
+		try {
+			const openai = new OpenAI({ baseURL: `${withEmbedder.url}/v1`, apiKey: "none", maxRetries: 0 });
+			const answer = await ask(openai);
+			expect(answer.usage?.prompt_tokens).toBeLessThanOrEqual(512 - 8);
+			expect(answer.choices[0]?.finish_reason).toBe("length");
+			const anthropic = new Anthropic({ baseURL: withEmbedder.url, apiKey: "none", maxRetries: 0 });
+			const message = await anthropic.messages.create({
+				model: CHAT,
+				max_tokens: 8,
+				messages: [
+					{
+						role: "user",
+						content: [
+							{ type: "document", source: { type: "text", media_type: "text/plain", data: text }, title: "atlas.txt" },
+							{ type: "text", text: QUESTION },
+						],
+					},
+				],
+			});
+			expect(message.usage.input_tokens).toBeLessThanOrEqual(512 - 8);
+			// One embedding of the file, whichever dialect sent it.
+			const db = new Database(join(otherHome, "hearth.db"), { readonly: true });
+			expect(db.prepare("SELECT COUNT(*) AS n FROM document_embeddings").get()).toEqual({ n: 1 });
+			db.close();
+		} finally {
+			await withEmbedder.close();
+		}
 	});
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { AnthropicMessageParam } from "../../api/anthropic/AnthropicMessagesRequest.js";
-import { readAttachment } from "../../documents/readAttachment.js";
+import type { InlinedDocuments } from "../../documents/InlinedDocuments.js";
 import { HttpError } from "../HttpError.js";
 
 /** The document sources Hearth reads: base64 (PDF, DOCX, text…) and plain text. */
@@ -16,7 +16,7 @@ const DocumentSource = z.discriminatedUnion("type", [
  */
 export async function inlineAnthropicDocuments(
 	messages: AnthropicMessageParam[],
-	maxBytes: number,
+	documents: InlinedDocuments,
 ): Promise<AnthropicMessageParam[]> {
 	return await Promise.all(
 		messages.map(async (message, m) => {
@@ -40,8 +40,8 @@ export async function inlineAnthropicDocuments(
 				const title = typeof block.title === "string" && block.title ? block.title : `document-${m + 1}-${b + 1}`;
 				const text =
 					source.data.type === "text"
-						? await readAttachment({ name: title, text: source.data.data }, maxBytes)
-						: await readAttachment({ name: title, base64: source.data.data, mime: source.data.media_type }, maxBytes);
+						? await documents.read({ name: title, text: source.data.data })
+						: await documents.read({ name: title, base64: source.data.data, mime: source.data.media_type });
 				blocks.push({ type: "text" as const, text });
 			}
 			return { ...message, content: blocks } as AnthropicMessageParam;

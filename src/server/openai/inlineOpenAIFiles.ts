@@ -1,12 +1,15 @@
 import type { OpenAIChatMessage } from "../../api/openai/OpenAIChatRequest.js";
-import { readAttachment } from "../../documents/readAttachment.js";
+import type { InlinedDocuments } from "../../documents/InlinedDocuments.js";
 import { HttpError } from "../HttpError.js";
 
 /**
  * Chat Completions messages with their file parts (`{"type": "file", "file": {"filename",
  * "file_data"}}`) read into text parts holding each document whole (documentBlock), in place.
  */
-export async function inlineOpenAIFiles(messages: OpenAIChatMessage[], maxBytes: number): Promise<OpenAIChatMessage[]> {
+export async function inlineOpenAIFiles(
+	messages: OpenAIChatMessage[],
+	documents: InlinedDocuments,
+): Promise<OpenAIChatMessage[]> {
 	return await Promise.all(
 		messages.map(async (message, m) => {
 			const content = message.content;
@@ -28,7 +31,7 @@ export async function inlineOpenAIFiles(messages: OpenAIChatMessage[], maxBytes:
 				if (part.file.file_data === undefined)
 					throw new HttpError(400, `${at}: a file part needs file_data`, "invalid_request", at);
 				const name = part.file.filename ?? `attachment-${m + 1}-${p + 1}`;
-				parts.push({ type: "text" as const, text: await readAttachment({ name, dataUrl: part.file.file_data }, maxBytes) });
+				parts.push({ type: "text" as const, text: await documents.read({ name, dataUrl: part.file.file_data }) });
 			}
 			return { ...message, content: parts } as OpenAIChatMessage;
 		}),

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Context } from "hono";
 import { ResponsesRequest } from "../../api/openai/ResponsesRequest.js";
 import { readSetting } from "../../config/settings.js";
+import { InlinedDocuments } from "../../documents/InlinedDocuments.js";
 import { abortOnDisconnect } from "../abortOnDisconnect.js";
 import { HttpError } from "../HttpError.js";
 import { openAIErrorResponse } from "../openai/openAIFrames.js";
@@ -9,6 +10,7 @@ import { readJson } from "../readJson.js";
 import type { ServerContext } from "../ServerContext.js";
 import { streamFrames } from "../streamFrames.js";
 import { fromResponsesRequest } from "./fromResponsesRequest.js";
+import { groundResponsesChat } from "./groundResponsesChat.js";
 import { inlineResponsesFiles } from "./inlineResponsesFiles.js";
 import { mcpResponse } from "./mcpResponse.js";
 import { ResponseAssembler } from "./ResponseAssembler.js";
@@ -23,7 +25,8 @@ import { toResponsesHttpError } from "./toResponsesHttpError.js";
  */
 export async function createResponse(ctx: ServerContext, c: Context): Promise<Response> {
 	const parsed = ResponsesRequest.parse(await readJson(c));
-	const body = { ...parsed, input: await inlineResponsesFiles(parsed.input, readSetting("maxAttachmentMb", ctx.env) * 2 ** 20) };
+	const documents = new InlinedDocuments(readSetting("maxAttachmentMb", ctx.env) * 2 ** 20);
+	const body = { ...parsed, input: await inlineResponsesFiles(parsed.input, documents) };
 	const previous = body.previous_response_id ? ctx.responses.get(body.previous_response_id) : undefined;
 	if (body.previous_response_id && !previous)
 		throw new HttpError(
@@ -33,9 +36,10 @@ export async function createResponse(ctx: ServerContext, c: Context): Promise<Re
 			"previous_response_id",
 		);
 	const soFar = previous && { conversation: previous.conversation, output: previous.response.output };
-	if (body.tools?.some((t) => t.type === "mcp")) return mcpResponse(ctx, c, body, soFar);
+	if (body.tools?.some((t) => t.type === "mcp")) return mcpResponse(ctx, c, body, soFar, documents);
 	const request = fromResponsesRequest(body, soFar);
 	const abort = abortOnDisconnect(c.req.raw.signal);
+	request.chat.messages = (await groundResponsesChat(ctx, request, documents, abort.signal)).messages;
 	const { model, generation } = await ctx.scheduler.chat(request.model, request.chat, {
 		signal: abort.signal,
 		ttlSeconds: request.ttlSeconds,

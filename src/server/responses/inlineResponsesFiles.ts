@@ -1,5 +1,5 @@
 import type { ResponsesInputItem } from "../../api/openai/ResponsesRequest.js";
-import { readAttachment } from "../../documents/readAttachment.js";
+import type { InlinedDocuments } from "../../documents/InlinedDocuments.js";
 import { HttpError } from "../HttpError.js";
 
 /**
@@ -10,7 +10,7 @@ import { HttpError } from "../HttpError.js";
  */
 export async function inlineResponsesFiles(
 	input: ResponsesInputItem[] | undefined,
-	maxBytes: number,
+	documents: InlinedDocuments,
 ): Promise<ResponsesInputItem[] | undefined> {
 	if (input === undefined) return input;
 	return await Promise.all(
@@ -33,7 +33,7 @@ export async function inlineResponsesFiles(
 						at,
 					);
 				const name = typeof file.filename === "string" && file.filename ? file.filename : `attachment-${i + 1}-${p + 1}`;
-				parts.push({ type: "input_text" as const, text: await readAttachment({ name, dataUrl: file.file_data }, maxBytes) });
+				parts.push({ type: "input_text" as const, text: await documents.read({ name, dataUrl: file.file_data }) });
 			}
 			return { ...item, content: parts } as ResponsesInputItem;
 		}),

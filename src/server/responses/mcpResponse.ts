@@ -8,12 +8,14 @@ import type {
 } from "../../api/openai/ResponsesObject.js";
 import type { ResponsesFunctionTool, ResponsesMcpTool, ResponsesRequest } from "../../api/openai/ResponsesRequest.js";
 import { readSetting } from "../../config/settings.js";
+import type { InlinedDocuments } from "../../documents/InlinedDocuments.js";
 import { readMcpConfig } from "../../mcp/McpConfig.js";
 import { McpServers, type McpTool } from "../../mcp/McpServers.js";
 import { abortOnDisconnect } from "../abortOnDisconnect.js";
 import { HttpError } from "../HttpError.js";
 import type { ServerContext } from "../ServerContext.js";
 import { type ConversationSoFar, fromResponsesRequest } from "./fromResponsesRequest.js";
+import { groundResponsesChat } from "./groundResponsesChat.js";
 import { ResponseAssembler } from "./ResponseAssembler.js";
 import { sseEvent } from "./sseEvent.js";
 
@@ -38,6 +40,7 @@ export async function mcpResponse(
 	c: Context,
 	body: ResponsesRequest,
 	previous: ConversationSoFar | undefined,
+	documents: InlinedDocuments,
 ): Promise<Response> {
 	const given = body.tools ?? [];
 	const mcpTools = given.flatMap((t) => (t.type === "mcp" ? [t] : []));
@@ -115,6 +118,7 @@ export async function mcpResponse(
 					},
 		);
 		const abort = abortOnDisconnect(c.req.raw.signal);
+		request.chat.messages = (await groundResponsesChat(ctx, request, documents, abort.signal)).messages;
 		const calls: ResponsesMcpCallItem[] = [];
 		const pending: ResponsesMcpApprovalRequestItem[] = [];
 		const chat = { ...request.chat, messages: [...request.chat.messages] };

@@ -3,6 +3,8 @@ import { type Context, Hono } from "hono";
 import { AnthropicCountTokensRequest, type AnthropicTokenCount } from "../../api/anthropic/AnthropicCountTokensRequest.js";
 import { AnthropicMessagesRequest } from "../../api/anthropic/AnthropicMessagesRequest.js";
 import { readSetting } from "../../config/settings.js";
+import { InlinedDocuments } from "../../documents/InlinedDocuments.js";
+import { groundInlined } from "../../studio/groundInlined.js";
 import { abortOnDisconnect } from "../abortOnDisconnect.js";
 import { AnthropicStreamTranslator } from "../anthropic/AnthropicStreamTranslator.js";
 import { anthropicErrorBody, anthropicErrorResponse } from "../anthropic/anthropicError.js";
@@ -30,9 +32,17 @@ export function anthropicRoutes(ctx: ServerContext): Hono {
 /** POST /v1/messages, streamed or whole. */
 async function messages(ctx: ServerContext, c: Context): Promise<Response> {
 	const body = AnthropicMessagesRequest.parse(await readJson(c));
-	const maxBytes = readSetting("maxAttachmentMb", ctx.env) * 2 ** 20;
-	const chat = fromAnthropicRequest({ ...body, messages: await inlineAnthropicDocuments(body.messages, maxBytes) });
+	const documents = new InlinedDocuments(readSetting("maxAttachmentMb", ctx.env) * 2 ** 20);
+	const chat = fromAnthropicRequest({ ...body, messages: await inlineAnthropicDocuments(body.messages, documents) });
 	const abort = abortOnDisconnect(c.req.raw.signal);
+	chat.request.messages = (
+		await groundInlined(ctx.scheduler, chat.model, chat.request.messages, documents, {
+			embeddingModel: readSetting("embeddingModel", ctx.env),
+			answerTokens: chat.request.maxTokens,
+			home: ctx.store.home,
+			signal: abort.signal,
+		})
+	).messages;
 	const { model, generation } = await ctx.scheduler.chat(chat.model, chat.request, { signal: abort.signal });
 	const head = { id: `msg_${randomUUID().replaceAll("-", "")}`, model: model.id };
 	const options = { stopSequences: chat.request.stop ?? [], thinking: chat.thinking };

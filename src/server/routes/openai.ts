@@ -13,10 +13,12 @@ import type {
 	Usage,
 } from "../../api/openai/OpenAIResponses.js";
 import { readSetting } from "../../config/settings.js";
+import { InlinedDocuments } from "../../documents/InlinedDocuments.js";
 import type { GenerationChunk, GenerationResult, LoadedModel, ToolCall } from "../../engine/Engine.js";
 import type { LocalModel } from "../../models/ModelStore.js";
 import { publisherOf } from "../../models/publisherOf.js";
 import { embed } from "../../studio/embed.js";
+import { groundInlined } from "../../studio/groundInlined.js";
 import { usableModels } from "../../studio/listModels.js";
 import { abortOnDisconnect } from "../abortOnDisconnect.js";
 import { HttpError } from "../HttpError.js";
@@ -74,15 +76,19 @@ export function openAIRoutes(ctx: ServerContext): Hono {
 /** POST …/chat/completions, streamed or whole; `extras` are merged into the final object. */
 export async function chatCompletions(ctx: ServerContext, c: Context, extras?: Extras): Promise<Response> {
 	const parsed = OpenAIChatRequest.parse(await readJson(c));
-	const body = {
-		...parsed,
-		messages: await inlineOpenAIFiles(parsed.messages, readSetting("maxAttachmentMb", ctx.env) * 2 ** 20),
-	};
+	const documents = new InlinedDocuments(readSetting("maxAttachmentMb", ctx.env) * 2 ** 20);
+	const body = { ...parsed, messages: await inlineOpenAIFiles(parsed.messages, documents) };
 	const request = fromOpenAIChatRequest(body);
 	const abort = abortOnDisconnect(c.req.raw.signal);
+	const { messages } = await groundInlined(ctx.scheduler, request.model, request.messages, documents, {
+		embeddingModel: readSetting("embeddingModel", ctx.env),
+		answerTokens: request.sampling.maxTokens,
+		home: ctx.store.home,
+		signal: abort.signal,
+	});
 	const scheduled = await ctx.scheduler.chat(
 		request.model,
-		{ ...request.sampling, messages: request.messages, tools: request.tools, toolChoice: request.toolChoice },
+		{ ...request.sampling, messages, tools: request.tools, toolChoice: request.toolChoice },
 		{ signal: abort.signal, ttlSeconds: request.ttlSeconds },
 	);
 	const { model, generation } = scheduled;
