@@ -1,18 +1,18 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isAlive } from "../../test/fixtures/isAlive.js";
+import { startTestMcpHttp, testMcpStdio } from "../../test/fixtures/mcp/testMcpCommand.js";
 import { type McpConfig, McpConfigError, parseMcpConfig, readMcpConfig, writeMcpConfig } from "./McpConfig.js";
 import { McpCallError, McpServers } from "./McpServers.js";
 
 // Real MCP servers written for the tests (test/fixtures/mcp/testMcpServer.ts, on the official
 // SDK), over stdio and streamable HTTP; every call they receive is logged to a file.
-const SERVER = join(process.cwd(), "test/fixtures/mcp/testMcpServer.ts");
 const folder = mkdtempSync(join(tmpdir(), "hearth-mcp-"));
 const callLog = join(folder, "calls.jsonl");
-const stdio = { command: process.execPath, args: ["--import", "tsx", SERVER], env: { MCP_CALL_LOG: callLog } };
+const stdio = testMcpStdio({ MCP_CALL_LOG: callLog });
 let http: ChildProcess;
 let httpUrl: string;
 const opened: McpServers[] = [];
@@ -30,16 +30,7 @@ const calls = () =>
 const alive = isAlive;
 
 beforeAll(async () => {
-	http = spawn(process.execPath, ["--import", "tsx", SERVER, "--http"], {
-		env: { ...process.env, MCP_CALL_LOG: callLog, MCP_EXPECT_AUTH: "Bearer s3cret" },
-		stdio: ["ignore", "pipe", "inherit"],
-	});
-	httpUrl = await new Promise<string>((resolve) =>
-		http.stdout?.on("data", (d: Buffer) => {
-			const match = /listening (\S+)/.exec(d.toString());
-			if (match) resolve(match[1] as string);
-		}),
-	);
+	({ url: httpUrl, process: http } = await startTestMcpHttp({ MCP_CALL_LOG: callLog, MCP_EXPECT_AUTH: "Bearer s3cret" }));
 });
 afterAll(async () => {
 	await Promise.all(opened.map((s) => s.close()));

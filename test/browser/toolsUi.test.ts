@@ -4,12 +4,12 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STORED_ANSWERS } from "../fixtures/chatPage.js";
 import { CHROMIUM, hasChromium, launchChromium } from "../fixtures/launchChromium.js";
+import { testMcpStdio } from "../fixtures/mcp/testMcpCommand.js";
 import { TOOLS_KEY } from "../fixtures/serverHome.js";
 import { type FakeServer, startFakeServer } from "../fixtures/startFakeServer.js";
 
 // MCP tools in the chat view: a real stdio MCP server (written for the tests) behind a FakeEngine
 // whose tool-calling model calls "add". The web UI's own requests may use mcp.json without an API key.
-const SERVER = join(process.cwd(), "test/fixtures/mcp/testMcpServer.ts");
 const ARTIFACTS = join(process.cwd(), "test-artifacts");
 
 if (!hasChromium) {
@@ -25,7 +25,7 @@ describe.skipIf(!hasChromium)("MCP tools in the web UI", () => {
 
 	beforeAll(async () => {
 		server = await startFakeServer({ engine: { tokenDelayMs: 1 } });
-		const mcp = { mcpServers: { calc: { command: process.execPath, args: ["--import", "tsx", SERVER] } } };
+		const mcp = { mcpServers: { calc: testMcpStdio() } };
 		writeFileSync(join(server.env.HEARTH_HOME as string, "mcp.json"), JSON.stringify(mcp));
 		browser = await launchChromium();
 		page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

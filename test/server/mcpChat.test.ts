@@ -3,13 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NativeChatEvent } from "../../src/api/native/NativeChat.js";
+import { testMcpStdio } from "../fixtures/mcp/testMcpCommand.js";
 import { TOOLS_KEY } from "../fixtures/serverHome.js";
 import { type FakeServer, startFakeServer } from "../fixtures/startFakeServer.js";
 
 // A native chat whose model calls the tools of a real stdio MCP server (written for the tests; it
 // records every call). The fake tool-calling model calls the first tool offered ("add", with
 // schema-valid numbers) and answers in words once it has a result.
-const SERVER = join(process.cwd(), "test/fixtures/mcp/testMcpServer.ts");
 const KEY = "s3cret";
 let server: FakeServer;
 let callLog: string;
@@ -19,7 +19,7 @@ beforeAll(async () => {
 	writeFileSync(callLog, "");
 	server = await startFakeServer({ env: { HEARTH_API_KEY: KEY } });
 	const mcp = {
-		mcpServers: { calc: { command: process.execPath, args: ["--import", "tsx", SERVER], env: { MCP_CALL_LOG: callLog } } },
+		mcpServers: { calc: testMcpStdio({ MCP_CALL_LOG: callLog }) },
 	};
 	writeFileSync(join(server.env.HEARTH_HOME as string, "mcp.json"), JSON.stringify(mcp));
 });

@@ -2,9 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isAlive } from "../fixtures/isAlive.js";
+import { testMcpStdio } from "../fixtures/mcp/testMcpCommand.js";
 import { startFakeServer } from "../fixtures/startFakeServer.js";
 
-const SERVER = join(process.cwd(), "test/fixtures/mcp/testMcpServer.ts");
 const alive = isAlive;
 
 // mcp.json through the native API, with a real stdio MCP server written for the tests.
@@ -17,7 +17,7 @@ describe("/hearth/mcp", () => {
 				headers: { "content-type": "application/json" },
 				body: JSON.stringify(body),
 			});
-		const config = { mcpServers: { tools: { command: process.execPath, args: ["--import", "tsx", SERVER] } } };
+		const config = { mcpServers: { tools: testMcpStdio() } };
 		const saved = await put(config);
 		expect(saved.status).toBe(200);
 		const path = join(server.env.HEARTH_HOME as string, "mcp.json");

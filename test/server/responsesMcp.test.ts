@@ -1,17 +1,17 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChatRequest } from "../../src/engine/Engine.js";
+import { startTestMcpHttp } from "../fixtures/mcp/testMcpCommand.js";
 import { PHI3_KEY, TOOLS_KEY } from "../fixtures/serverHome.js";
 import { type FakeServer, startFakeServer } from "../fixtures/startFakeServer.js";
 
 // The Responses API's remote MCP tools, through the official OpenAI client, against a real MCP
 // server written for the tests (streamable HTTP on loopback; it records its calls). The fake
 // tool-calling model calls the first tool offered, with schema-valid numbers.
-const SERVER = join(process.cwd(), "test/fixtures/mcp/testMcpServer.ts");
 let http: ChildProcess;
 let url: string;
 let callLog: string;
@@ -22,16 +22,7 @@ let openai: OpenAI;
 beforeAll(async () => {
 	callLog = join(mkdtempSync(join(tmpdir(), "hearth-resp-mcp-")), "calls.jsonl");
 	writeFileSync(callLog, "");
-	http = spawn(process.execPath, ["--import", "tsx", SERVER, "--http"], {
-		env: { ...process.env, MCP_CALL_LOG: callLog, MCP_EXPECT_AUTH: "Bearer upstream" },
-		stdio: ["ignore", "pipe", "inherit"],
-	});
-	url = await new Promise<string>((resolve) =>
-		http.stdout?.on("data", (d: Buffer) => {
-			const match = /listening (\S+)/.exec(d.toString());
-			if (match) resolve(match[1] as string);
-		}),
-	);
+	({ url, process: http } = await startTestMcpHttp({ MCP_CALL_LOG: callLog, MCP_EXPECT_AUTH: "Bearer upstream" }));
 	allowed = await startFakeServer({ env: { HEARTH_ALLOW_REMOTE_MCP: "1" } });
 	closed = await startFakeServer();
 	openai = new OpenAI({ baseURL: `${allowed.url}/v1`, apiKey: "none", maxRetries: 0 });
