@@ -18,6 +18,13 @@ import {
 
 const io: CommandIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
 
+const gpuBackendOption = choiceOption(["auto", "off", "cuda", "vulkan", "metal"] as const);
+
+/** `--gpu` wins over HEARTH_GPU for this process: every engine and probe it starts reads the setting. */
+function useGpu(backend: string | undefined): void {
+	if (backend !== undefined) process.env.HEARTH_GPU = backend;
+}
+
 function settingsHelp(): string {
 	const rows = Object.values(settings as Record<string, Setting<unknown>>).map(
 		(s) => `  ${s.env.padEnd(22)} ${s.description} (default: ${s.defaultText})`,
@@ -62,7 +69,9 @@ program
 	.option("--api-key <key>", "require this key on every request but /health")
 	.option("--cors <origins>", 'browser origins allowed to call the API, comma-separated, or "*"')
 	.option("--open", "open the web UI in the default browser")
+	.option("--gpu <backend>", "GPU backend: auto, off, cuda, vulkan or metal (default: HEARTH_GPU, else auto)", gpuBackendOption)
 	.action(async (options) => {
+		useGpu(options.gpu);
 		const { serveCommand } = await import("./commands/serve.js");
 		process.exitCode = await serveCommand(options);
 	});
@@ -83,7 +92,9 @@ program
 	.option("--force", "load even if the memory estimate says the model will not fit")
 	.option("--server <url>", "chat through this Hearth server (default: the local one when it is running)")
 	.option("--local", "load the model in this process even when a server is running")
+	.option("--gpu <backend>", "GPU backend: auto, off, cuda, vulkan or metal (default: HEARTH_GPU, else auto)", gpuBackendOption)
 	.action(async (model: string | undefined, options) => {
+		useGpu(options.gpu);
 		const { chatCommand } = await import("./commands/chat.js");
 		process.exitCode = await chatCommand(model, options, io);
 	});
@@ -179,7 +190,9 @@ program
 		choiceOption(["generation", "throughput"] as const),
 	)
 	.option("--json", "print JSON")
+	.option("--gpu <backend>", "GPU backend: auto, off, cuda, vulkan or metal (default: HEARTH_GPU, else auto)", gpuBackendOption)
 	.action(async (model: string, options) => {
+		useGpu(options.gpu);
 		const { benchCommand } = await import("./commands/bench.js");
 		process.exitCode = await benchCommand(model, options, io);
 	});

@@ -265,6 +265,8 @@ export interface EngineInfo {
 	name: string;
 	/** Backend models load on: "cpu", "cuda", "vulkan" or "metal". */
 	backend: string;
+	/** Backends this machine can run ("cpu" last); HEARTH_GPU / `--gpu` picks among them. */
+	backends?: string[];
 	/** Present when the backend is a GPU. */
 	vram?: { totalBytes: number; freeBytes: number };
 	/** Versions of the engine's parts, e.g. `{ nodeLlamaCpp: "3.21.1", llamaCpp: "b6000" }`. */

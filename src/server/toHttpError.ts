@@ -3,6 +3,7 @@ import { ConversationNotFoundError } from "../chats/ChatStore.js";
 import { DocumentError } from "../documents/DocumentError.js";
 import { ContextOverflowError } from "../engine/errors/ContextOverflowError.js";
 import { DraftModelMismatchError } from "../engine/errors/DraftModelMismatchError.js";
+import { GpuBackendUnavailableError } from "../engine/errors/GpuBackendUnavailableError.js";
 import { InvalidSchemaError } from "../engine/errors/InvalidSchemaError.js";
 import { MaxTokensTooLargeError } from "../engine/errors/MaxTokensTooLargeError.js";
 import { ModelLoadError } from "../engine/errors/ModelLoadError.js";
@@ -48,6 +49,7 @@ export function toHttpError(error: unknown): HttpError {
 	if (error instanceof NotARerankerError) return new HttpError(400, error.message, "model_not_reranker", "model");
 	if (error instanceof DraftModelMismatchError) return new HttpError(400, error.message, "draft_model_mismatch", "draft");
 	if (error instanceof McpConfigError) return new HttpError(400, error.message, error.code);
+	if (error instanceof GpuBackendUnavailableError) return new HttpError(400, error.message, error.code, "gpu");
 	if (error instanceof UnsupportedKvCacheTypeError)
 		return new HttpError(400, error.message, "unsupported_kv_cache_type", "kvCacheType");
 	if (error instanceof RangeError) return new HttpError(400, error.message, "invalid_value");

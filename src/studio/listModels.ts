@@ -1,11 +1,14 @@
 import type { FitVerdict } from "../api/FitVerdict.js";
 import { fitVerdict } from "../models/fit/fitVerdict.js";
+import { gpuLayersThatFit } from "../models/fit/gpuLayersThatFit.js";
 import type { MachineMemory } from "../models/fit/machineMemory.js";
 import type { LocalModel, ModelStore } from "../models/ModelStore.js";
 
 /** A local model with whether it fits this machine now and whether it is loaded. */
 export interface ListedModel extends LocalModel {
 	fit?: FitVerdict;
+	/** Layers the free VRAM holds (all of them: full offload); absent without a GPU. */
+	gpuLayers?: number;
 	loaded: boolean;
 }
 
@@ -24,6 +27,7 @@ export async function listModels(
 	return models.map((model) => ({
 		...model,
 		fit: model.info && machine ? fitVerdict(model.info.memory, machine) : undefined,
+		gpuLayers: model.info && machine?.vram ? gpuLayersThatFit(model.info.memory, machine) : undefined,
 		loaded: loaded.has(model.key),
 	}));
 }

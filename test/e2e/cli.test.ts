@@ -120,6 +120,23 @@ describe("hearth chat -p", () => {
 		expect(result.stderr).toMatch(pattern);
 	});
 
+	it.each([
+		["--gpu", ["--gpu", "metal"], {}],
+		["HEARTH_GPU", [], { HEARTH_GPU: "metal" }],
+	] as const)("refuses a GPU backend this machine lacks, named by %s, in one line", async (_how, flags, env) => {
+		// Metal has no Linux build: missing on every machine this runs on, whatever its GPU.
+		const result = await runCli(["chat", model, "-p", "hi", ...flags], { env });
+		expectOneLineError(result, /^hearth: the metal backend is not available on this machine \(available: .*cpu\)/);
+	});
+
+	it("refuses an unknown --gpu value in one line", async () => {
+		const result = await runCli(["chat", model, "-p", "hi", "--gpu", "tpu"]);
+		expectOneLineError(
+			result,
+			/^hearth: option '--gpu <backend>' argument 'tpu' is invalid\. Expected auto or off or cuda or vulkan or metal\.$/m,
+		);
+	});
+
 	it("rejects a bad option value with one line and a non-zero exit", async () => {
 		const result = await runCli(["chat", model, "-p", "hi", "--temp", "hot"]);
 		expectOneLineError(result, /^hearth: option '--temp <n>' argument 'hot' is invalid\. Expected a number from 0 to 100\.$/m);

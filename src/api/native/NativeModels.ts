@@ -102,6 +102,10 @@ export const LocalModelView = z.object({
 	quantization: z.string().optional(),
 	contextLength: z.number().optional(),
 	fit: FitVerdict.optional(),
+	/** Of the model's layers, how many the free VRAM holds (KV cache included); absent without a GPU. */
+	gpuLayers: z.number().optional(),
+	/** Layers in the model. */
+	totalLayers: z.number().optional(),
 	/** RAM needed on the CPU at the default context length. */
 	memoryBytes: z.number().optional(),
 	loaded: z.boolean(),

@@ -21,8 +21,14 @@ export const ServerStatus = z.object({
 		cores: z.number(),
 		ramTotalBytes: z.number(),
 		ramAvailableBytes: z.number(),
-		/** The backend llama.cpp picked and why it may not be a GPU. */
-		gpu: z.object({ backend: z.string(), vramTotalBytes: z.number().optional(), vramFreeBytes: z.number().optional() }),
+		/** The backend models load on, the ones this machine can run, and the setting that chose it. */
+		gpu: z.object({
+			backend: z.string(),
+			available: z.array(z.string()),
+			setting: z.string(),
+			vramTotalBytes: z.number().optional(),
+			vramFreeBytes: z.number().optional(),
+		}),
 		engine: z.object({ name: z.string(), nodeLlamaCpp: z.string(), llamaCpp: z.string() }),
 	}),
 	loaded: z.array(LoadedModelView),

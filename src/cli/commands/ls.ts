@@ -36,7 +36,9 @@ export async function lsCommand(options: { json?: boolean; server?: string }, io
 					String(m.info.contextLength ?? "–"),
 					m.source,
 					m.loaded ? "loaded" : "",
-					m.fit ? FIT_LABELS[m.fit] : "–",
+					m.fit
+						? `${FIT_LABELS[m.fit]}${m.fit === "partial_gpu_offload" && m.gpuLayers !== undefined ? ` (${m.gpuLayers}/${m.info.memory.totalLayers} layers)` : ""}`
+						: "–",
 				]
 			: [m.key, "–", "–", "–", formatBytes(m.sizeBytes), "–", m.source, "", `invalid: ${m.invalid}`],
 	);

@@ -19,7 +19,7 @@ export async function serverStatusCommand(
 		`  models:    ${settings.modelsDir}; ${settings.maxModels} at once, ${settings.parallel} requests each, idle unload after ${settings.ttlSeconds} s`,
 		`  security:  ${settings.apiKeySet ? "API key required" : "no API key"}; CORS ${settings.corsOrigins.length ? settings.corsOrigins.join(", ") : "off"}`,
 		`  machine:   ${system.cpu}, ${system.cores} cores, ${formatBytes(system.ramAvailableBytes)} of ${formatBytes(system.ramTotalBytes)} RAM free`,
-		`  backend:   ${system.gpu.backend}${system.gpu.vramTotalBytes ? `, ${formatBytes(system.gpu.vramFreeBytes ?? 0)} of ${formatBytes(system.gpu.vramTotalBytes)} VRAM free` : ""}; ${system.engine.name} ${system.engine.nodeLlamaCpp} (llama.cpp ${system.engine.llamaCpp})`,
+		`  backend:   ${system.gpu.backend}${system.gpu.vramTotalBytes ? `, ${formatBytes(system.gpu.vramFreeBytes ?? 0)} of ${formatBytes(system.gpu.vramTotalBytes)} VRAM free` : ""} (HEARTH_GPU ${system.gpu.setting}; available: ${system.gpu.available.join(", ")}); ${system.engine.name} ${system.engine.nodeLlamaCpp} (llama.cpp ${system.engine.llamaCpp})`,
 		`  loaded:    ${status.loaded.length ? status.loaded.map((m) => m.id).join(", ") : "none"}`,
 	];
 	io.stdout.write(`${lines.join("\n")}\n`);

@@ -4,6 +4,7 @@ import { fitParallel } from "../../models/fit/fitParallel.js";
 import { machineMemory } from "../../models/fit/machineMemory.js";
 import { InvalidModelFileError } from "../../models/InvalidModelFileError.js";
 import { readModelInfo } from "../../models/readModelInfo.js";
+import { chooseBackend } from "../chooseBackend.js";
 import type {
 	CallOptions,
 	ChatMessage,
@@ -31,6 +32,7 @@ import { kvCacheOptions } from "./kvCacheOptions.js";
 import { summary } from "./probeFlashAttention.js";
 import { RunnerClient } from "./RunnerClient.js";
 import type { RunnerGenerateInput, RunnerLoadOptions } from "./runnerProtocol.js";
+import { supportedBackends } from "./supportedBackends.js";
 import { TEMPLATE_LIMITS } from "./templateLimits.js";
 
 export interface LlamaCppEngineOptions {
@@ -172,10 +174,11 @@ export class LlamaCppEngine implements Engine {
 		// Probing loads llama.cpp's binding once, so the answer (VRAM included) is kept for the life
 		// of the engine: fit verdicts need the card's size more than its free bytes to the minute.
 		this.described ??= detectGpu(this.options.gpu ?? readSetting("gpu"))
-			.catch((): GpuInfo => ({ backend: "cpu" }))
+			.catch((): GpuInfo => ({ backend: "cpu", available: ["cpu"] }))
 			.then((gpu) => ({
 				name: "llama.cpp via node-llama-cpp",
 				backend: gpu.backend,
+				backends: gpu.available,
 				vram: gpu.vram,
 				versions: engineVersions(),
 			}));
@@ -243,6 +246,8 @@ export class LlamaCppEngine implements Engine {
 				`its chat template is ${Math.round(Buffer.byteLength(template) / 1024)} KiB; Hearth refuses templates over ${TEMPLATE_LIMITS.maxBytes / 1024} KiB (real ones are a few KiB)`,
 			);
 		const gpu = this.options.gpu ?? readSetting("gpu");
+		// A backend named but missing is refused here, in words, before a runner starts.
+		if (gpu !== "auto" && gpu !== "off") chooseBackend(gpu, await supportedBackends());
 		const gpuLayers = options.gpuLayers ?? "auto";
 		const threads = options.threads ?? this.options.threads ?? readSetting("threads");
 		const probeSubject: ProbeSubject = { modelPath: path, gpu, gpuLayers, threads, engineVersion: engineVersions().llamaCpp };

@@ -1,23 +1,37 @@
 import { getLlama } from "node-llama-cpp";
 import type { GpuSetting } from "../../config/settings.js";
+import { chooseBackend } from "../chooseBackend.js";
+import { GpuBackendUnavailableError } from "../errors/GpuBackendUnavailableError.js";
+import { supportedBackends } from "./supportedBackends.js";
 
 export interface GpuInfo {
-	/** "cpu" when llama.cpp found no usable GPU (or HEARTH_GPU=off). */
+	/** "cpu" when llama.cpp found no usable GPU (or HEARTH_GPU=off, or the one named is missing). */
 	backend: string;
+	/** The backends this machine can run, "cpu" last. */
+	available: string[];
 	vram?: { totalBytes: number; freeBytes: number };
 }
 
 /**
- * Asks llama.cpp which backend it would use and how much VRAM is free, for memory-fit verdicts.
- * Loads no model; with HEARTH_GPU=off nothing native is touched.
+ * Asks llama.cpp which backend the setting selects and how much VRAM it has free, for memory-fit
+ * verdicts. Loads no model; on the CPU nothing native is touched. A named backend this machine
+ * lacks shows as the CPU here; loading a model with it is refused (GpuBackendUnavailableError).
  */
 export async function detectGpu(setting: GpuSetting): Promise<GpuInfo> {
-	if (setting === "off") return { backend: "cpu" };
-	const llama = await getLlama({ gpu: setting, build: "never", logLevel: "error" as never });
+	const available = await supportedBackends();
+	let backend: string;
 	try {
-		if (llama.gpu === false) return { backend: "cpu" };
+		backend = chooseBackend(setting, available);
+	} catch (error) {
+		if (error instanceof GpuBackendUnavailableError) return { backend: "cpu", available };
+		throw error;
+	}
+	if (backend === "cpu") return { backend, available };
+	const llama = await getLlama({ gpu: backend as "cuda" | "vulkan" | "metal", build: "never", logLevel: "error" as never });
+	try {
+		if (llama.gpu === false) return { backend: "cpu", available };
 		const vram = await llama.getVramState();
-		return { backend: llama.gpu, vram: { totalBytes: vram.total, freeBytes: vram.free } };
+		return { backend: llama.gpu, available, vram: { totalBytes: vram.total, freeBytes: vram.free } };
 	} finally {
 		await llama.dispose();
 	}

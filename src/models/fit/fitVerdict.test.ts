@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { MemoryEstimate } from "./estimateMemory.js";
 import { fitVerdict } from "./fitVerdict.js";
+import { gpuLayersThatFit } from "./gpuLayersThatFit.js";
 import type { MachineMemory } from "./machineMemory.js";
 import { recommendQuantization } from "./recommendQuantization.js";
 
@@ -24,8 +25,22 @@ describe("fitVerdict", () => {
 		["a model split between GPU and RAM", estimate(12), withGpu(6), "partial_gpu_offload"],
 		["a model too big for both together", estimate(20), withGpu(6), "will_not_fit"],
 		["a GPU with no free memory", estimate(4), withGpu(0), "fits_without_gpu"],
+		["a GPU too small for one layer", estimate(4), withGpu(0.05), "fits_without_gpu"],
 	] as const)("%s: %s", (_name, e, machine, verdict) => {
 		expect(fitVerdict(e, machine)).toBe(verdict);
+	});
+});
+
+describe("gpuLayersThatFit", () => {
+	it.each([
+		["no GPU", estimate(4), laptop, 0],
+		["a GPU that holds the whole model, KV cache included", estimate(4), withGpu(20), 33],
+		// 12 GiB × 0.9 = 10.8 GiB over 33 layers: 6 GiB holds 18 of them.
+		["a GPU that holds part of it", estimate(12), withGpu(6), 18],
+		["a GPU with no free memory", estimate(4), withGpu(0), 0],
+		["a GPU smaller than one layer", estimate(12), withGpu(0.2), 0],
+	] as const)("%s: %d layers", (_name, e, machine, layers) => {
+		expect(gpuLayersThatFit(e, machine)).toBe(layers);
 	});
 });
 

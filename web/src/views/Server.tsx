@@ -49,7 +49,8 @@ export function Server() {
 					</p>
 					<p className="muted">
 						{status.system.cpu} · {status.system.cores} cores · {formatBytes(status.system.ramAvailableBytes)} of{" "}
-						{formatBytes(status.system.ramTotalBytes)} RAM free · backend {status.system.gpu.backend} · node-llama-cpp{" "}
+						{formatBytes(status.system.ramTotalBytes)} RAM free · backend {status.system.gpu.backend} (HEARTH_GPU{" "}
+						{status.system.gpu.setting}; this machine runs {status.system.gpu.available.join(", ")}) · node-llama-cpp{" "}
 						{status.system.engine.nodeLlamaCpp} (llama.cpp {status.system.engine.llamaCpp})
 					</p>
 					<h3>Loaded models</h3>

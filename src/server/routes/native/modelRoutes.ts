@@ -29,6 +29,8 @@ export function modelRoutes(ctx: ServerContext): Hono {
 			quantization: m.info?.quantization,
 			contextLength: m.info?.contextLength,
 			fit: m.fit,
+			gpuLayers: m.gpuLayers,
+			totalLayers: m.info?.memory.totalLayers,
 			memoryBytes: m.info?.memory.cpuOnlyRamBytes,
 			loaded: m.loaded,
 			defaults: defaults[m.key],

@@ -1,6 +1,7 @@
 import { cpus } from "node:os";
 import { Hono } from "hono";
 import type { ServerStatus } from "../../../api/native/NativeSystem.js";
+import { readSetting } from "../../../config/settings.js";
 import { abortOnDisconnect } from "../../abortOnDisconnect.js";
 import { eventStream } from "../../eventStream.js";
 import type { ServerContext } from "../../ServerContext.js";
@@ -25,7 +26,13 @@ export function systemRoutes(ctx: ServerContext, url: () => string): Hono {
 				cores: cpus().length,
 				ramTotalBytes: memory.ramTotalBytes,
 				ramAvailableBytes: memory.ramAvailableBytes,
-				gpu: { backend: engine.backend, vramTotalBytes: engine.vram?.totalBytes, vramFreeBytes: engine.vram?.freeBytes },
+				gpu: {
+					backend: engine.backend,
+					available: engine.backends ?? [engine.backend],
+					setting: readSetting("gpu", ctx.env),
+					vramTotalBytes: engine.vram?.totalBytes,
+					vramFreeBytes: engine.vram?.freeBytes,
+				},
 				engine: {
 					name: engine.name,
 					nodeLlamaCpp: engine.versions.nodeLlamaCpp ?? "unknown",
