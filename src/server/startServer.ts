@@ -77,6 +77,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 			gpu: setting("gpu"),
 			kvCache: { ramMb: setting("kvCacheRamMb"), diskMb: setting("kvCacheDiskMb") },
 			promptLookup: setting("promptLookup"),
+			// The server's settings, not this process's: a test's (or embedder's) env must reach the probe choice.
+			flashAttention: setting("flashAttention"),
 			onLog: (level, message, modelId) => log.write(level, modelId, message),
 		});
 	const store = new ModelStore(env);

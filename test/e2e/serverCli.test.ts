@@ -30,6 +30,8 @@ describe("CLI over the native API", () => {
 		expect(ps).toEqual([
 			expect.objectContaining({ id: PHI3_KEY, contextLength: 512, parallel: 2, ttlSeconds: 600, inFlight: 0 }),
 		]);
+		// The server's own HEARTH_FLASH_ATTENTION (its env, not the test process's) chose it, with no probe.
+		expect(ps[0].flashAttention).toMatchObject({ enabled: false, chosenBy: "setting" });
 		expect(ps[0].memoryBytes).toBeGreaterThan(10 * 2 ** 20);
 		const table = (await cli(["ps"])).stdout;
 		expect(table).toMatch(/^MODEL\s+CONTEXT\s+PARALLEL\s+BACKEND\s+MEMORY\s+IDLE\s+UNLOADS/);

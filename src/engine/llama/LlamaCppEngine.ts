@@ -1,5 +1,11 @@
 import { join, resolve } from "node:path";
-import { type GpuSetting, type LogLevel, type PromptLookupSetting, readSetting } from "../../config/settings.js";
+import {
+	type FlashAttentionSetting,
+	type GpuSetting,
+	type LogLevel,
+	type PromptLookupSetting,
+	readSetting,
+} from "../../config/settings.js";
 import { fitParallel } from "../../models/fit/fitParallel.js";
 import { machineMemory } from "../../models/fit/machineMemory.js";
 import { InvalidModelFileError } from "../../models/InvalidModelFileError.js";
@@ -52,6 +58,8 @@ export interface LlamaCppEngineOptions {
 	kvCache?: { ramMb: number; diskMb: number };
 	/** Prompt-lookup decoding for loads that do not say. Default: HEARTH_PROMPT_LOOKUP. */
 	promptLookup?: PromptLookupSetting;
+	/** Flash attention for loads that do not say. Default: HEARTH_FLASH_ATTENTION of this process. */
+	flashAttention?: FlashAttentionSetting;
 }
 
 interface Loaded {
@@ -318,7 +326,7 @@ export class LlamaCppEngine implements Engine {
 	/** The load's own choice, else the setting's, else an earlier probe's on this machine, else a probe now. */
 	private flashAttentionFor(options: LoadOptions, subject: ProbeSubject): RunnerLoadOptions["flashAttention"] {
 		if (options.flashAttention !== undefined) return { enabled: options.flashAttention, chosenBy: "request" };
-		const setting = readSetting("flashAttention");
+		const setting = this.options.flashAttention ?? readSetting("flashAttention");
 		if (setting !== "auto") return { enabled: setting === "on", chosenBy: "setting" };
 		const remembered = this.flashAttentionProbes.get(subject);
 		if (remembered) return { enabled: remembered.flashAttention, chosenBy: "remembered", probe: summary(remembered) };
